@@ -82,6 +82,11 @@ export interface SourceDescriptor {
   /** Release/version label of the data the reader was written against, e.g. "v14". */
   version: string;
   /**
+   * Publication date (`YYYY-MM-DD`) of that release, when known; imports use it as the
+   * release date unless told otherwise.
+   */
+  releasedOn?: string;
+  /**
    * Months after the end of an observation year before the publisher typically made that
    * year public. Used to date when a value became available for as-of queries.
    */

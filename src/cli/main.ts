@@ -1,0 +1,301 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { InputError } from '../core/errors.js';
+import { CODE_SYSTEMS } from '../core/countries/types.js';
+import { SOURCES } from '../sources/index.js';
+import type { SourceKind } from '../sources/types.js';
+import { loadCountryRegistry } from '../services/countries.js';
+import { withStore } from '../services/context.js';
+import { dataCoverage, showCountryData } from '../services/data.js';
+import { importFile } from '../services/import.js';
+import type { ImportReport } from '../services/import.js';
+import { syncSources } from '../services/sync.js';
+import type { SyncReport } from '../services/sync.js';
+import { FORMATS, render } from './output.js';
+import type { Format } from './output.js';
+import { ProgressBar } from './progress.js';
+
+const KINDS = SOURCES.map((s) => s.kind);
+
+/** Runs the `lens` command with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof InputError) {
+      process.stderr.write(`lens: ${error.message}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`lens: ${message}\n`);
+    if (process.env.LENS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}
+
+function formatOption(): Option {
+  return new Option('--format <format>', 'output format').choices(FORMATS).default('table');
+}
+
+function intArg(name: string) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return Number(value);
+  };
+}
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Builds the command tree (exported for tests and help generation). */
+export function buildProgram(): Command {
+  const program = new Command('lens')
+    .description(
+      'Atrocity prevention lens: structural risk, forecasts and escalation watch for every country',
+    )
+    .option('--db <url>', 'database: a SQLite file path or postgres:// URL (default: LENS_DATABASE_URL or the per-user data folder)')
+    .exitOverride()
+    .showHelpAfterError();
+  const db = () => program.opts<{ db?: string }>().db;
+
+  const countries = program.command('countries').description('the country registry');
+  countries
+    .command('resolve')
+    .description('find a country by name or by a code in any system, optionally in a given year')
+    .argument('<query>', 'a name or a code (COW, Gleditsch-Ward, ISO, V-Dem)')
+    .addOption(new Option('--from <system>', 'the code system of the query').choices([...CODE_SYSTEMS, 'name']))
+    .option('--year <year>', 'the year (codes change meaning over time)', intArg('--year'))
+    .addOption(formatOption())
+    .action((query: string, opts: { from?: string; year?: number; format: Format }) => {
+      const registry = loadCountryRegistry();
+      const found = registry.resolve(query, {
+        from: opts.from as (typeof CODE_SYSTEMS)[number] | 'name' | undefined,
+        year: opts.year,
+      });
+      if (found.length === 0) {
+        const reason = registry.nonCountryReason(query);
+        throw new InputError(
+          reason ? `"${query}" is not a country: ${reason}` : `no country matches "${query}"`,
+        );
+      }
+      const rows = found.map((c) => ({ ...c, codes: registry.codesOf(c, opts.year) }));
+      out(
+        render(
+          opts.format,
+          { query, year: opts.year ?? null, countries: rows.map((r) => ({ id: r.id, name: r.name, from: r.from ?? null, to: r.to ?? null, codes: r.codes, predecessors: r.predecessors, successors: r.successors })) },
+          rows,
+          [
+            { header: 'id', value: (r) => r.id },
+            { header: 'name', value: (r) => r.name },
+            { header: 'from', value: (r) => r.from, right: true },
+            { header: 'to', value: (r) => r.to, right: true },
+            ...CODE_SYSTEMS.map((s) => ({ header: s, value: (r: (typeof rows)[number]) => r.codes[s] })),
+          ],
+        ),
+      );
+    });
+
+  program
+    .command('import')
+    .description('import one file of a public source (all or nothing; re-running is safe)')
+    .argument('<kind>', `the format: ${KINDS.join(', ')}`)
+    .argument('<file>', 'the file')
+    .option('--version <label>', 'release label (default: the reader\'s)')
+    .option('--released <date>', 'publication date of this release, YYYY-MM-DD')
+    .addOption(formatOption())
+    .action(async (kind: string, file: string, opts: { version?: string; released?: string; format: Format }) => {
+      if (!KINDS.includes(kind as SourceKind)) {
+        throw new InputError(`unknown kind "${kind}"`, { expected: `one of ${KINDS.join(', ')}` });
+      }
+      const registry = loadCountryRegistry();
+      const report = await withStore(db(), async (store) => {
+        const bar = new ProgressBar(kind);
+        try {
+          return await importFile(store, registry, {
+            kind: kind as SourceKind,
+            path: file,
+            version: opts.version,
+            releasedOn: opts.released,
+            onProgress: (d, t) => bar.update(d, t),
+          });
+        } finally {
+          bar.done();
+        }
+      });
+      printImports(opts.format, { imported: [report], unrecognised: [] });
+    });
+
+  program
+    .command('sync')
+    .description('download every source from its publisher (or take them from --from) and import them')
+    .option('--only <kinds...>', `only these kinds (${KINDS.join(', ')})`)
+    .option('--from <dir-or-url>', 'a local folder or a mirror address: files are recognised by their columns')
+    .option('--sources <file>', 'JSON file mapping kinds to download addresses (replaces the publishers\')')
+    .addOption(formatOption())
+    .action(async (opts: { only?: string[]; from?: string; sources?: string; format: Format }) => {
+      const report = await runSync(db(), opts);
+      printImports(opts.format, report);
+    });
+
+  const data = program.command('data').description('what the store holds');
+  data
+    .command('coverage')
+    .description('per source: releases, countries, years, variables, values and unmatched rows')
+    .addOption(formatOption())
+    .action(async (opts: { format: Format }) => {
+      const rows = await withStore(db(), (store) => dataCoverage(store));
+      printCoverage(opts.format, rows);
+    });
+  data
+    .command('show')
+    .description('the values known for a country (latest year of each variable, or one year)')
+    .argument('<country>', 'a name or code')
+    .option('--year <year>', 'one observation year', intArg('--year'))
+    .option('--as-of <date>', 'as known on this date (YYYY-MM-DD; default today)')
+    .option('--variable <text>', 'only variables whose name contains this text')
+    .addOption(formatOption())
+    .action(async (country: string, opts: { year?: number; asOf?: string; variable?: string; format: Format }) => {
+      const asOf = opts.asOf === undefined ? undefined : parseDate(opts.asOf, '--as-of');
+      const registry = loadCountryRegistry();
+      const result = await withStore(db(), (store) =>
+        showCountryData(store, registry, country, { year: opts.year, asOf }),
+      );
+      const filter = opts.variable;
+      const values = filter ? result.values.filter((v) => v.variable.includes(filter)) : result.values;
+      const shown = { ...result, values };
+      if (opts.format === 'table') {
+        out(`${result.country.name} (${result.country.id}), as known on ${result.asOf}: ${values.length} values`);
+      }
+      out(
+        render(opts.format, shown, values, [
+          { header: 'variable', value: (v) => v.variable },
+          { header: 'year', value: (v) => v.year, right: true },
+          { header: 'value', value: (v) => v.value, right: true },
+          { header: 'source', value: (v) => v.source },
+          { header: 'public from', value: (v) => v.availableFrom },
+        ]),
+      );
+    });
+
+  program
+    .command('start')
+    .description('the main job: bring the data in (sync) and print what the store now covers')
+    .option('--from <dir-or-url>', 'take the sources from a local folder or mirror instead of the publishers')
+    .option('--only <kinds...>', 'only these kinds')
+    .action(async (opts: { from?: string; only?: string[] }) => {
+      const report = await runSync(db(), { ...opts, format: 'table' });
+      printImports('table', report);
+      out('');
+      const rows = await withStore(db(), (store) => dataCoverage(store));
+      printCoverage('table', rows);
+    });
+
+  return program;
+}
+
+async function runSync(
+  dbFlag: string | undefined,
+  opts: { only?: string[]; from?: string; sources?: string; format: Format },
+): Promise<SyncReport> {
+  const only = opts.only?.map((k) => {
+    if (!KINDS.includes(k as SourceKind)) {
+      throw new InputError(`unknown kind "${k}" in --only`, { expected: `one of ${KINDS.join(', ')}` });
+    }
+    return k as SourceKind;
+  });
+  const addresses = opts.sources ? await readAddresses(opts.sources) : undefined;
+  const registry = loadCountryRegistry();
+  return withStore(dbFlag, (store) => {
+    let bar: ProgressBar | undefined;
+    return syncSources(store, registry, {
+      only,
+      from: opts.from,
+      addresses,
+      onFile: (file, kind) => {
+        bar?.done();
+        bar = new ProgressBar(`${kind.padEnd(14)} ${file.split('/').pop() ?? file}`);
+        const current = bar;
+        return (d, t) => current.update(d, t);
+      },
+    }).finally(() => bar?.done());
+  });
+}
+
+async function readAddresses(file: string): Promise<Partial<Record<SourceKind, string>>> {
+  const { readFile } = await import('node:fs/promises');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`cannot read the addresses: ${(error as Error).message}`, {
+      file,
+      expected: 'a JSON object mapping kinds to URLs',
+    });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InputError('not a JSON object', { file, expected: '{"vdem": "https://…", …}' });
+  }
+  const result: Partial<Record<SourceKind, string>> = {};
+  for (const [kind, url] of Object.entries(parsed)) {
+    if (!KINDS.includes(kind as SourceKind)) {
+      throw new InputError(`unknown kind "${kind}"`, { file, expected: `one of ${KINDS.join(', ')}` });
+    }
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+      throw new InputError(`the address of "${kind}" is not an http(s) URL`, { file });
+    }
+    result[kind as SourceKind] = url;
+  }
+  return result;
+}
+
+function parseDate(value: string, flag: string): string {
+  if (/^\d{4}$/.test(value)) return `${value}-12-31`;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InputError(`invalid date "${value}" for ${flag}`, { expected: 'YYYY-MM-DD or a year' });
+  }
+  return value;
+}
+
+function printImports(format: Format, report: SyncReport): void {
+  const rows = report.imported;
+  out(
+    render(format, report, rows, [
+      { header: 'kind', value: (r: ImportReport) => r.kind },
+      { header: 'file', value: (r) => r.file.split('/').pop() },
+      { header: 'status', value: (r) => r.status },
+      { header: 'version', value: (r) => r.version },
+      { header: 'rows', value: (r) => r.rows, right: true },
+      { header: 'values', value: (r) => r.observations || r.episodes, right: true },
+      { header: 'countries', value: (r) => r.countries, right: true },
+      { header: 'unmatched', value: (r) => r.unmatched.filter((u) => !u.nonCountry).reduce((s, u) => s + u.rows, 0), right: true },
+      { header: 'non-country', value: (r) => r.unmatched.filter((u) => u.nonCountry).reduce((s, u) => s + u.rows, 0), right: true },
+    ]),
+  );
+  if (format !== 'table') return;
+  for (const r of rows) {
+    for (const u of r.unmatched.filter((x) => !x.nonCountry)) {
+      out(`  unmatched in ${r.kind}: "${u.label}" (${u.keys}) ${u.rows} rows ${u.years}, first on line ${u.firstLine}: ${u.reason}`);
+    }
+  }
+  for (const f of report.unrecognised) out(`  not recognised (no reader for its columns): ${f}`);
+}
+
+function printCoverage(format: Format, rows: Awaited<ReturnType<typeof dataCoverage>>): void {
+  out(
+    render(format, { sources: rows }, rows, [
+      { header: 'source', value: (r) => r.source },
+      { header: 'releases', value: (r) => r.releases, right: true },
+      { header: 'version', value: (r) => r.latestVersion },
+      { header: 'countries', value: (r) => r.countries, right: true },
+      { header: 'years', value: (r) => (r.firstYear === null ? '' : `${r.firstYear}-${r.lastYear}`) },
+      { header: 'variables', value: (r) => r.variables, right: true },
+      { header: 'values', value: (r) => r.observations, right: true },
+      { header: 'rows', value: (r) => r.rows, right: true },
+      { header: 'unmatched', value: (r) => r.unmatched, right: true },
+      { header: 'non-country', value: (r) => r.nonCountry, right: true },
+    ]),
+  );
+}

@@ -1,0 +1,131 @@
+import type { CountryRegistry } from '../core/countries/registry.js';
+import type { Country } from '../core/countries/types.js';
+import { InputError } from '../core/errors.js';
+import type { Store } from '../store/database.js';
+import {
+  countryObservationsAsOf,
+  observationCoverage,
+} from '../store/observations-repository.js';
+import type { KnownValue } from '../store/observations-repository.js';
+import { listReleases } from '../store/releases-repository.js';
+
+/** Coverage of one source in the store. Years inclusive; counts over all vintages. */
+export interface CoverageRow {
+  source: string;
+  releases: number;
+  latestVersion: string;
+  countries: number;
+  firstYear: number | null;
+  lastYear: number | null;
+  variables: number;
+  observations: number;
+  rows: number;
+  /** Rows no country was found for, documented non-country rows (aggregates) apart. */
+  unmatched: number;
+  nonCountry: number;
+}
+
+/** Per source: releases, countries, years, variables, values and unmatched rows. */
+export async function dataCoverage(store: Store): Promise<CoverageRow[]> {
+  const [coverage, releases, unmatched, episodes] = await Promise.all([
+    observationCoverage(store),
+    listReleases(store),
+    store.db
+      .selectFrom('unmatched_rows as u')
+      .innerJoin('releases as r', 'r.id', 'u.release_id')
+      .select((eb) => ['r.source_kind', 'u.non_country', eb.fn.countAll<number>().as('n')])
+      .groupBy(['r.source_kind', 'u.non_country'])
+      .execute(),
+    store.db
+      .selectFrom('episodes as e')
+      .innerJoin('releases as r', 'r.id', 'e.release_id')
+      .select((eb) => [
+        'r.source_kind',
+        eb.fn.count<number>('e.release_id').distinct().as('releases'),
+        eb.fn.min<number>('e.start_year').as('first_year'),
+        eb.fn.max<number>('e.start_year').as('last_year'),
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .groupBy('r.source_kind')
+      .execute(),
+  ]);
+  const kinds = [...new Set(releases.map((r) => r.sourceKind))].sort();
+  return kinds.map((kind) => {
+    const own = releases.filter((r) => r.sourceKind === kind);
+    const c = coverage.find((x) => x.sourceKind === kind);
+    const e = episodes.find((x) => x.source_kind === kind);
+    const count = (nonCountry: number) =>
+      Number(
+        unmatched.find((u) => u.source_kind === kind && Number(u.non_country) === nonCountry)?.n ??
+          0,
+      );
+    return {
+      source: kind,
+      releases: own.length,
+      latestVersion: own[own.length - 1]?.version ?? '',
+      countries: c?.countries ?? 0,
+      firstYear: c?.firstYear ?? (e ? Number(e.first_year) : null),
+      lastYear: c?.lastYear ?? (e ? Number(e.last_year) : null),
+      variables: c?.variables ?? 0,
+      observations: c?.observations ?? Number(e?.n ?? 0),
+      rows: own.reduce((sum, r) => sum + r.rowCount, 0),
+      unmatched: count(0),
+      nonCountry: count(1),
+    };
+  });
+}
+
+/** What `lens data show` prints: the country, the date and the values known then. */
+export interface CountryData {
+  country: { id: string; name: string; cow?: number; iso3?: string };
+  asOf: string;
+  year?: number;
+  values: KnownValue[];
+}
+
+/**
+ * The values known for one country on `asOf` (ISO date, default today): for `year` if
+ * given, else the latest year of each variable.
+ */
+export async function showCountryData(
+  store: Store,
+  registry: CountryRegistry,
+  query: string,
+  options: { year?: number; asOf?: string; now?: Date },
+): Promise<CountryData> {
+  const country = findCountry(registry, query, options.year);
+  const asOf = options.asOf ?? (options.now ?? new Date()).toISOString().slice(0, 10);
+  const all = await countryObservationsAsOf(store, {
+    countryId: country.id,
+    asOf,
+    year: options.year,
+  });
+  const values =
+    options.year !== undefined
+      ? all
+      : [...new Map(all.map((v) => [v.variable, v])).values()];
+  const codes = registry.codesOf(country, options.year);
+  return {
+    country: {
+      id: country.id,
+      name: country.name,
+      cow: codes.cow === undefined ? undefined : Number(codes.cow),
+      iso3: codes.iso3,
+    },
+    asOf,
+    year: options.year,
+    values,
+  };
+}
+
+/** The one country a user means by a name or code; a clear error when none or several. */
+export function findCountry(registry: CountryRegistry, query: string, year?: number): Country {
+  const found = registry.resolve(query, { year });
+  const first = found[0];
+  if (!first) {
+    throw new InputError(`no country matches "${query}"`, {
+      expected: 'a name, or a COW, Gleditsch-Ward, ISO or V-Dem code (see `lens countries resolve`)',
+    });
+  }
+  return first;
+}

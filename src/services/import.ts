@@ -1,0 +1,440 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Transaction } from 'kysely';
+import type { CountryRegistry } from '../core/countries/registry.js';
+import { InputError } from '../core/errors.js';
+import { detectKind, sourceByKind } from '../sources/index.js';
+import type {
+  CountryKey,
+  EpisodeRecord,
+  OnProgress,
+  SourceDescriptor,
+  SourceKind,
+} from '../sources/types.js';
+import { emptyObservationColumns, insertObservations } from '../store/bulk.js';
+import type { Store } from '../store/database.js';
+import type { Schema } from '../store/schema.js';
+import { syncCountries } from '../store/countries-repository.js';
+import { insertEpisodes } from '../store/episodes-repository.js';
+import {
+  findRelease,
+  finishRelease,
+  insertRelease,
+  insertUnmatched,
+  upsertSource,
+} from '../store/releases-repository.js';
+import type { UnmatchedRow } from '../store/releases-repository.js';
+
+/** Options of one import. */
+export interface ImportOptions {
+  /** The format; detected from the file's content when absent. */
+  kind?: SourceKind;
+  path: string;
+  /** Release label; default the reader's version. */
+  version?: string;
+  /** Publication date of this release (`YYYY-MM-DD`); default the reader's, else today. */
+  releasedOn?: string;
+  /** Where the file came from (URL or path); default the file path. */
+  address?: string;
+  /** Current time as an ISO timestamp (injected so imports are reproducible in tests). */
+  now?: string;
+  onProgress?: OnProgress;
+}
+
+/** Unmatched rows of one import, grouped by the country label as written. */
+export interface UnmatchedSummary {
+  label: string;
+  keys: string;
+  rows: number;
+  firstLine: number;
+  years: string;
+  nonCountry: boolean;
+  reason: string;
+}
+
+/** What an import did. `status` `unchanged`: this exact file was imported before. */
+export interface ImportReport {
+  kind: SourceKind;
+  file: string;
+  status: 'imported' | 'unchanged';
+  releaseId: number;
+  version: string;
+  rows: number;
+  observations: number;
+  episodes: number;
+  variables: number;
+  countries: number;
+  unmatched: UnmatchedSummary[];
+}
+
+const BATCH = 50_000;
+
+/**
+ * Imports one file as one release, all or nothing: any bad row aborts the import and the
+ * database is left exactly as before. Importing the same file again changes nothing; a
+ * file with different content is stored as a new vintage beside the earlier ones.
+ */
+export async function importFile(
+  store: Store,
+  registry: CountryRegistry,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const path = resolve(options.path);
+  const size = await fileSize(path);
+  const kind = options.kind ?? (await detectKind(path));
+  if (!kind) {
+    throw new InputError('the file is not in any format this version can read', {
+      file: path,
+      expected: 'one of the formats listed by `lens import --help`',
+    });
+  }
+  const source = sourceByKind(kind);
+  await syncCountries(store, registry.all());
+  const contentHash = await hashFile(path);
+  const existing = await findRelease(store, kind, contentHash);
+  if (existing) {
+    options.onProgress?.(size, size);
+    return {
+      kind,
+      file: path,
+      status: 'unchanged',
+      releaseId: existing.id,
+      version: existing.version,
+      rows: existing.rowCount,
+      observations: existing.observationCount,
+      episodes: 0,
+      variables: 0,
+      countries: 0,
+      unmatched: [],
+    };
+  }
+  const now = options.now ?? new Date().toISOString();
+  const releasedOn = options.releasedOn ?? source.releasedOn ?? now.slice(0, 10);
+  checkDate(releasedOn, '--released');
+  const version = options.version ?? source.version;
+  return store.db.transaction().execute(async (trx) => {
+    await upsertSource(trx, {
+      kind,
+      title: source.title,
+      publisher: source.publisher,
+      licence: source.licence,
+      citation: source.citation,
+      url: source.url,
+    });
+    const releaseId = await insertRelease(trx, {
+      sourceKind: kind,
+      version,
+      contentHash,
+      fileName: basename(path),
+      address: options.address ?? path,
+      releasedOn,
+      retrievedAt: now,
+      importedAt: now,
+      rowCount: 0,
+      observationCount: 0,
+      unmatchedCount: 0,
+    });
+    const unmatched: UnmatchedRow[] = [];
+    let result: { rows: number; observations: number; episodes: number; variables: number; countries: number };
+    if (source.readEpisodes) {
+      result = await importEpisodes(trx, registry, source, path, releaseId, unmatched, options.onProgress);
+    } else {
+      result = await importObservations(
+        store,
+        trx,
+        registry,
+        source,
+        path,
+        releaseId,
+        releasedOn,
+        unmatched,
+        options.onProgress,
+      );
+    }
+    await insertUnmatched(trx, releaseId, unmatched);
+    await finishRelease(trx, releaseId, {
+      rowCount: result.rows,
+      observationCount: result.observations,
+      unmatchedCount: unmatched.length,
+    });
+    return {
+      kind,
+      file: path,
+      status: 'imported' as const,
+      releaseId,
+      version,
+      ...result,
+      unmatched: summariseUnmatched(unmatched),
+    };
+  });
+}
+
+type Trx = Transaction<Schema>;
+
+async function importObservations(
+  store: Store,
+  trx: Trx,
+  registry: CountryRegistry,
+  source: SourceDescriptor,
+  path: string,
+  releaseId: number,
+  releasedOn: string,
+  unmatched: UnmatchedRow[],
+  onProgress?: OnProgress,
+) {
+  const read = source.readObservations;
+  if (!read) throw new Error(`source ${source.kind} has no observation reader`);
+  const variableIds = await loadVariableIds(trx, source.kind);
+  const resolver = countryResolver(registry);
+  const availability = availabilityFor(source.publicationLagMonths, releasedOn);
+  const seen = new Map<string, { line: number; label: string }>();
+  const countries = new Set<string>();
+  let batch = emptyObservationColumns();
+  let rows = 0;
+  let observations = 0;
+  for await (const record of read(path, onProgress)) {
+    rows++;
+    const match = resolver(record.keys, record.year);
+    if (!match.countryId) {
+      unmatched.push({
+        line: record.line,
+        label: record.label,
+        keys: formatKeys(record.keys),
+        year: record.year,
+        reason: match.reason,
+        nonCountry: match.nonCountry,
+      });
+      continue;
+    }
+    const key = `${match.countryId}|${record.year}`;
+    const earlier = seen.get(key);
+    if (earlier) {
+      throw new InputError(
+        `"${record.label}" in ${record.year} is the same country-year (${match.countryId}) as "${earlier.label}" on line ${earlier.line}`,
+        { file: path, line: record.line, expected: 'one row per country and year' },
+      );
+    }
+    seen.set(key, { line: record.line, label: record.label });
+    countries.add(match.countryId);
+    const availableFrom = availability(record.year);
+    for (const name in record.values) {
+      let id = variableIds.get(name);
+      if (id === undefined) id = await addVariable(trx, variableIds, source.kind, name);
+      batch.variableId.push(id);
+      batch.countryId.push(match.countryId);
+      batch.year.push(record.year);
+      batch.value.push(record.values[name] ?? null);
+      batch.availableFrom.push(availableFrom);
+    }
+    if (batch.variableId.length >= BATCH) {
+      observations += batch.variableId.length;
+      await insertObservations(store, trx, releaseId, batch);
+      batch = emptyObservationColumns();
+    }
+  }
+  observations += batch.variableId.length;
+  await insertObservations(store, trx, releaseId, batch);
+  return { rows, observations, episodes: 0, variables: variableIds.size, countries: countries.size };
+}
+
+async function importEpisodes(
+  trx: Trx,
+  registry: CountryRegistry,
+  source: SourceDescriptor,
+  path: string,
+  releaseId: number,
+  unmatched: UnmatchedRow[],
+  onProgress?: OnProgress,
+) {
+  const read = source.readEpisodes;
+  if (!read) throw new Error(`source ${source.kind} has no episode reader`);
+  const episodes: EpisodeRecord[] = [];
+  const codes = new Map<string, number>();
+  for await (const e of read(path, onProgress)) {
+    const earlier = codes.get(e.code);
+    if (earlier !== undefined) {
+      throw new InputError(`episode code "${e.code}" already used on line ${earlier}`, {
+        file: path,
+        line: e.line,
+        column: 'mk_event_code',
+        expected: 'a unique episode code',
+      });
+    }
+    codes.set(e.code, e.line);
+    episodes.push(e);
+  }
+  const countries = new Set<string>();
+  const countryOf = (cow: number, year: number): string | null => {
+    const c = registry.fromCode('cow', cow, year) ?? registry.fromCode('cow', cow);
+    if (c) countries.add(c.id);
+    return c?.id ?? null;
+  };
+  for (const e of episodes) {
+    for (const cow of [...e.locationCow, ...e.responsibleCow]) {
+      if (countryOf(cow, e.startYear) === null) {
+        unmatched.push({
+          line: e.line,
+          label: e.countryLabel,
+          keys: `cow=${cow}`,
+          year: e.startYear,
+          reason: `no country with COW code ${cow}`,
+          nonCountry: false,
+        });
+      }
+    }
+  }
+  await insertEpisodes(
+    trx,
+    releaseId,
+    episodes.map(({ line: _line, ...e }) => ({
+      ...e,
+      locationCountryIds: [],
+      responsibleCountryIds: [],
+    })),
+    countryOf,
+  );
+  return {
+    rows: episodes.length,
+    observations: 0,
+    episodes: episodes.length,
+    variables: 0,
+    countries: countries.size,
+  };
+}
+
+interface Match {
+  countryId?: string;
+  reason: string;
+  nonCountry: boolean;
+}
+
+/**
+ * Resolves a row's keys to a country: the first key that names a country valid that year
+ * wins. Memoised, since sources repeat the same keys for every year.
+ */
+function countryResolver(registry: CountryRegistry): (keys: CountryKey[], year: number) => Match {
+  const cache = new Map<string, Match>();
+  return (keys, year) => {
+    const cacheKey = `${formatKeys(keys)}|${year}`;
+    const cached = cache.get(cacheKey);
+    if (cached) return cached;
+    let match: Match | undefined;
+    for (const key of keys) {
+      if (key.code === '') continue;
+      const country =
+        key.system === 'name'
+          ? registry.fromName(key.code, year)
+          : registry.fromCode(key.system, key.code, year);
+      if (country) {
+        match = { countryId: country.id, reason: '', nonCountry: false };
+        break;
+      }
+    }
+    if (!match) {
+      const names = keys.filter((k) => k.system === 'name').map((k) => k.code);
+      const reason = names.map((n) => registry.nonCountryReason(n)).find((r) => r !== undefined);
+      match = reason
+        ? { reason, nonCountry: true }
+        : { reason: `no country matches ${formatKeys(keys)} in ${year}`, nonCountry: false };
+    }
+    cache.set(cacheKey, match);
+    return match;
+  };
+}
+
+function formatKeys(keys: readonly CountryKey[]): string {
+  return keys.map((k) => `${k.system}=${k.code}`).join(', ');
+}
+
+/**
+ * The date a value of `year` became public: the end of the year plus the source's
+ * publication lag, but never later than the release that carried it.
+ */
+export function availabilityFor(lagMonths: number, releasedOn: string): (year: number) => string {
+  const cache = new Map<number, string>();
+  return (year) => {
+    let date = cache.get(year);
+    if (date === undefined) {
+      const d = new Date(Date.UTC(year + 1, lagMonths, 1));
+      const lagged = d.toISOString().slice(0, 10);
+      date = lagged < releasedOn ? lagged : releasedOn;
+      cache.set(year, date);
+    }
+    return date;
+  };
+}
+
+function summariseUnmatched(rows: readonly UnmatchedRow[]): UnmatchedSummary[] {
+  const groups = new Map<string, { row: UnmatchedRow; count: number; years: number[] }>();
+  for (const row of rows) {
+    const key = `${row.label}|${row.keys}`;
+    const g = groups.get(key);
+    if (g) {
+      g.count++;
+      if (row.year !== null) g.years.push(row.year);
+    } else groups.set(key, { row, count: 1, years: row.year === null ? [] : [row.year] });
+  }
+  return [...groups.values()].map(({ row, count, years }) => ({
+    label: row.label,
+    keys: row.keys,
+    rows: count,
+    firstLine: row.line,
+    years: years.length ? `${Math.min(...years)}-${Math.max(...years)}` : '',
+    nonCountry: row.nonCountry,
+    reason: row.reason,
+  }));
+}
+
+async function loadVariableIds(trx: Trx, kind: string): Promise<Map<string, number>> {
+  const rows = await trx
+    .selectFrom('variables')
+    .select(['id', 'name'])
+    .where('source_kind', '=', kind)
+    .execute();
+  const prefix = `${kind}:`;
+  return new Map(rows.map((r) => [r.name.slice(prefix.length), Number(r.id)]));
+}
+
+async function addVariable(
+  trx: Trx,
+  ids: Map<string, number>,
+  kind: string,
+  name: string,
+): Promise<number> {
+  const row = await trx
+    .insertInto('variables')
+    .values({ name: `${kind}:${name}`, source_kind: kind })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = Number(row.id);
+  ids.set(name, id);
+  return id;
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new InputError('not a file', { file: path });
+    return s.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      file: path,
+    });
+  }
+}
+
+/** SHA-256 of a file's bytes, hex. */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function checkDate(value: string, field: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InputError(`invalid date "${value}"`, { column: field, expected: 'YYYY-MM-DD' });
+  }
+}

@@ -1,0 +1,194 @@
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import type { CountryRegistry } from '../core/countries/registry.js';
+import { InputError } from '../core/errors.js';
+import { SOURCES, detectKind } from '../sources/index.js';
+import type { OnProgress, SourceKind } from '../sources/types.js';
+import type { Store } from '../store/database.js';
+import { importFile } from './import.js';
+import type { ImportReport } from './import.js';
+
+/** Options of a sync. */
+export interface SyncOptions {
+  /** Only these kinds (default: all). */
+  only?: readonly SourceKind[];
+  /**
+   * A local folder or an http(s) address of a mirror (a folder served with an index page):
+   * every file found there is recognised by its content and imported. Absent: each source
+   * is downloaded from its publisher's address (`addresses` overrides those).
+   */
+  from?: string;
+  /** Download address per kind, replacing the publisher's default. */
+  addresses?: Partial<Record<SourceKind, string>>;
+  /** Called before each file is imported, and with progress while it is. */
+  onFile?: (file: string, kind: SourceKind) => OnProgress | undefined;
+  now?: string;
+}
+
+/** What a sync did: one report per imported file, and the files it did not recognise. */
+export interface SyncReport {
+  imported: ImportReport[];
+  unrecognised: string[];
+}
+
+/** Brings every source in, from a folder, a mirror, or the publishers. */
+export async function syncSources(
+  store: Store,
+  registry: CountryRegistry,
+  options: SyncOptions,
+): Promise<SyncReport> {
+  const from = options.from;
+  if (from && /^https?:\/\//.test(from)) {
+    const dir = await mkdtemp(join(tmpdir(), 'lens-sync-'));
+    try {
+      await mirrorFolder(from, dir);
+      return await syncFolder(store, registry, dir, options, from);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  if (from) return syncFolder(store, registry, resolve(from), options);
+  return syncPublishers(store, registry, options);
+}
+
+async function syncFolder(
+  store: Store,
+  registry: CountryRegistry,
+  dir: string,
+  options: SyncOptions,
+  baseAddress?: string,
+): Promise<SyncReport> {
+  const files = await listFiles(dir);
+  const report: SyncReport = { imported: [], unrecognised: [] };
+  for (const file of files) {
+    const kind = await detectKind(file);
+    if (!kind) {
+      report.unrecognised.push(baseAddress ? relative(dir, file) : file);
+      continue;
+    }
+    if (options.only && !options.only.includes(kind)) continue;
+    const address = baseAddress
+      ? new URL(relative(dir, file).split(sep).join('/'), withSlash(baseAddress)).href
+      : file;
+    const onProgress = options.onFile?.(file, kind);
+    report.imported.push(
+      await importFile(store, registry, { kind, path: file, address, onProgress, now: options.now }),
+    );
+  }
+  return report;
+}
+
+async function syncPublishers(
+  store: Store,
+  registry: CountryRegistry,
+  options: SyncOptions,
+): Promise<SyncReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'lens-download-'));
+  const report: SyncReport = { imported: [], unrecognised: [] };
+  try {
+    for (const source of SOURCES) {
+      if (options.only && !options.only.includes(source.kind)) continue;
+      const address = options.addresses?.[source.kind] ?? source.url;
+      const file = join(dir, `${source.kind}-${safeName(address)}`);
+      await download(address, file);
+      const onProgress = options.onFile?.(file, source.kind);
+      report.imported.push(
+        await importFile(store, registry, {
+          kind: source.kind,
+          path: file,
+          address,
+          onProgress,
+          now: options.now,
+        }),
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return report;
+}
+
+/** Every regular file below `dir`, sorted, skipping hidden files. */
+async function listFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new InputError(`cannot read the folder: ${(error as NodeJS.ErrnoException).code}`, {
+      file: dir,
+    });
+  }
+  const out: string[] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(path)));
+    else if (e.isFile() || (e.isSymbolicLink() && (await stat(path)).isFile())) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * Copies a mirror (an http folder with an index page listing its files, as ordinary web
+ * servers produce) into `dir`. Only links below `base` are followed, so a listing cannot
+ * send the download elsewhere; names are checked so nothing is written outside `dir`.
+ */
+async function mirrorFolder(base: string, dir: string, depth = 0): Promise<void> {
+  if (depth > 4) return;
+  const root = withSlash(base);
+  const page = await fetchOk(root);
+  const html = await page.text();
+  const links = new Set<string>();
+  for (const m of html.matchAll(/href\s*=\s*"([^"#?]+)"/gi)) {
+    const href = m[1];
+    if (!href) continue;
+    const url = new URL(href, root).href;
+    if (url.startsWith(root) && url !== root) links.add(url);
+  }
+  for (const url of links) {
+    const name = decodeURIComponent(url.slice(root.length));
+    if (url.endsWith('/')) {
+      const sub = name.slice(0, -1);
+      if (!isSafeName(sub)) continue;
+      await mkdir(join(dir, sub), { recursive: true });
+      await mirrorFolder(url, join(dir, sub), depth + 1);
+    } else if (isSafeName(name)) {
+      await download(url, join(dir, name));
+    }
+  }
+}
+
+function isSafeName(name: string): boolean {
+  return name.length > 0 && !name.includes('/') && !name.includes('\\') && name !== '..' && name !== '.';
+}
+
+async function download(address: string, file: string): Promise<void> {
+  const response = await fetchOk(address);
+  await writeFile(file, Buffer.from(await response.arrayBuffer()));
+}
+
+async function fetchOk(address: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(address);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new InputError(`cannot download ${address}: ${cause}`, {
+      expected: 'a reachable address, or --from DIR with local copies',
+    });
+  }
+  if (!response.ok) {
+    throw new InputError(`cannot download ${address}: HTTP ${response.status}`);
+  }
+  return response;
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function safeName(address: string): string {
+  const last = address.split(/[/?#]/).filter(Boolean).pop() ?? 'download';
+  return last.replace(/[^A-Za-z0-9._-]/g, '_');
+}

@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { InputError } from '../core/errors.js';
+import type { Schema } from './schema.js';
+
+/** Which database engine a store runs on. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * An open store: the one query layer (`db`) and what differs between engines, expressed as
+ * data rather than `if (sqlite)` branches elsewhere. `sqlite` is the raw handle, present
+ * only on SQLite, used by the bulk writer for speed.
+ */
+export interface Store {
+  db: Kysely<Schema>;
+  dialect: DialectName;
+  /** Human-readable location (file path or URL without password). */
+  location: string;
+  sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+/** Options of `createStore`. `url` is a file path, `sqlite:PATH`, `:memory:` or `postgres://…`. */
+export interface StoreConfig {
+  url: string;
+  /** PostgreSQL schema to use (created if missing); tests use one per run. Default `public`. */
+  pgSchema?: string;
+}
+
+/**
+ * The default SQLite file: `$LENS_DATA_DIR/lens.sqlite`, else the per-user data folder
+ * (`$XDG_DATA_HOME/atrocity-lens` or `~/.local/share/atrocity-lens`).
+ */
+export function defaultDatabasePath(): string {
+  const dir =
+    process.env.LENS_DATA_DIR ??
+    join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'atrocity-lens');
+  return join(dir, 'lens.sqlite');
+}
+
+/** The database to use: the `--db` flag, else `LENS_DATABASE_URL`, else the default file. */
+export function resolveDatabaseUrl(flag?: string): string {
+  return flag ?? process.env.LENS_DATABASE_URL ?? defaultDatabasePath();
+}
+
+/** Opens (and creates, for SQLite) the store; the only place a dialect is chosen. */
+export async function createStore(config: StoreConfig): Promise<Store> {
+  const url = config.url;
+  if (/^postgres(ql)?:\/\//.test(url)) return createPostgres(url, config.pgSchema);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new InputError(`unsupported database address "${url}"`, {
+      expected: 'a SQLite file path or a postgres:// URL',
+    });
+  }
+  return createSqlite(url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url);
+}
+
+function createSqlite(path: string): Store {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(file);
+  } catch (error) {
+    throw new InputError(`cannot open SQLite database: ${(error as Error).message}`, {
+      file,
+    });
+  }
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    sqlite,
+    close: () => db.destroy(),
+  };
+}
+
+async function createPostgres(url: string, schema?: string): Promise<Store> {
+  // Numeric columns come back as JS numbers: bigint (int8) and numeric are parsed here.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`create schema if not exists "${schema}"`);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw new InputError(`cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`);
+  }
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', location, close: () => db.destroy() };
+}
