@@ -103,7 +103,9 @@ async function createPostgres(url: string, schema?: string): Promise<Store> {
     }
   } catch (error) {
     await pool.end();
-    throw new InputError(`cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`);
+    throw new InputError(
+      `cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`,
+    );
   }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location, close: () => db.destroy() };

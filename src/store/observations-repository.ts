@@ -16,7 +16,10 @@ export interface KnownValue {
 /**
  * The ids of variables by name; names not in the store are absent from the map.
  */
-export async function variableIds(store: Store, names: readonly string[]): Promise<Map<string, number>> {
+export async function variableIds(
+  store: Store,
+  names: readonly string[],
+): Promise<Map<string, number>> {
   if (names.length === 0) return new Map();
   const rows = await store.db
     .selectFrom('variables')

@@ -1,0 +1,68 @@
+// Imports everything in the shared data folder into a fresh store, on SQLite and (when
+// LENS_BENCH_DATABASE_URL or LENS_TEST_DATABASE_URL is set) PostgreSQL, and prints wall
+// time and rows per second per file and in total. Usage: npm run bench:import
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { loadCountryRegistry } from '../src/services/countries.js';
+import { openStore } from '../src/services/context.js';
+import { syncSources } from '../src/services/sync.js';
+import { sharedDataDir } from '../test/support/shared-data.js';
+
+const registry = loadCountryRegistry();
+const pgUrl = process.env.LENS_BENCH_DATABASE_URL ?? process.env.LENS_TEST_DATABASE_URL;
+
+async function run(label: string, url: string, schema?: string): Promise<void> {
+  const store = await openStore(url, schema);
+  const starts = new Map<string, number>();
+  const t0 = performance.now();
+  try {
+    const report = await syncSources(store, registry, {
+      from: sharedDataDir(),
+      onFile: (file) => {
+        starts.set(file, performance.now());
+        return undefined;
+      },
+    });
+    const total = (performance.now() - t0) / 1000;
+    let rows = 0;
+    let values = 0;
+    console.log(`\n${label}: ${url}${schema ? ` (schema ${schema})` : ''}`);
+    console.log('kind            rows      values   seconds');
+    for (const r of report.imported) {
+      rows += r.rows;
+      values += r.observations + r.episodes;
+      console.log(
+        `${r.kind.padEnd(14)} ${String(r.rows).padStart(6)} ${String(r.observations + r.episodes).padStart(11)}`,
+      );
+    }
+    console.log(
+      `total: ${report.imported.length} files, ${rows} rows, ${values} values in ${total.toFixed(2)} s = ${Math.round(rows / total)} rows/s, ${Math.round(values / total)} values/s`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lens-bench-'));
+try {
+  await run('SQLite', join(dir, 'bench.sqlite'));
+  if (pgUrl) {
+    const schema = `lens_bench_${randomBytes(4).toString('hex')}`;
+    try {
+      await run('PostgreSQL', pgUrl, schema);
+    } finally {
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    }
+  } else {
+    console.log('\nPostgreSQL: skipped (set LENS_BENCH_DATABASE_URL or LENS_TEST_DATABASE_URL)');
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

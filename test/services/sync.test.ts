@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { loadCountryRegistry } from '../../src/services/countries.js';
+import { dataCoverage } from '../../src/services/data.js';
+import { syncSources } from '../../src/services/sync.js';
+import type { Store } from '../../src/store/database.js';
+import { sharedDataDir } from '../support/shared-data.js';
+import { serveFolder } from '../support/http-mirror.js';
+import { onEveryStore } from '../support/stores.js';
+
+const registry = loadCountryRegistry();
+const NOW = '2026-01-15T00:00:00.000Z';
+
+onEveryStore('sync', (target) => {
+  let fromDir: Store;
+  let fromMirror: Store;
+  let server: Awaited<ReturnType<typeof serveFolder>>;
+  before(async () => {
+    fromDir = await target.fresh();
+    fromMirror = await target.fresh();
+    server = await serveFolder(sharedDataDir());
+  });
+  after(async () => {
+    await fromDir.close();
+    await fromMirror.close();
+    await server.close();
+    await target.cleanup();
+  });
+
+  it('imports every file of the shared data folder, recognised by its columns', async () => {
+    const report = await syncSources(fromDir, registry, { from: sharedDataDir(), now: NOW });
+    const kinds = new Set(report.imported.map((r) => r.kind));
+    for (const kind of ['ewp-predictors', 'ewp-base', 'ewp-episodes', 'wdi', 'vdem', 'ucdp-brd', 'epr', 'coups-pt', 'coups-cy', 'pts', 'polity5', 'un-imr', 'hief', 'iccpr', 'pitf']) {
+      assert.ok(kinds.has(kind as never), `${kind} recognised`);
+    }
+    const unmatched = report.imported.flatMap((r) => r.unmatched.filter((u) => !u.nonCountry).map((u) => `${r.kind}: ${u.label} (${u.keys})`));
+    assert.deepEqual(unmatched, [], 'every country-year row matched, documented non-country rows apart');
+    const again = await syncSources(fromDir, registry, { from: sharedDataDir(), now: NOW });
+    assert.ok(again.imported.every((r) => r.status === 'unchanged'));
+  });
+
+  it('imports the same from an HTTP mirror, with identical counts', async () => {
+    const report = await syncSources(fromMirror, registry, { from: server.url, now: NOW });
+    assert.ok(report.imported.length >= 15);
+    assert.deepEqual(await dataCoverage(fromMirror), await dataCoverage(fromDir));
+  });
+
+  it('downloads from configured publisher addresses', async () => {
+    const store = await target.fresh();
+    try {
+      const report = await syncSources(store, registry, {
+        only: ['coups-cy', 'iccpr'],
+        addresses: { 'coups-cy': `${server.url}inputs/coups-country-year.csv`, iccpr: `${server.url}inputs/iccpr-optional-protocol.csv` },
+        now: NOW,
+      });
+      assert.deepEqual(report.imported.map((r) => [r.kind, r.status, r.rows]), [['coups-cy', 'imported', 776], ['iccpr', 'imported', 10357]]);
+      assert.equal(report.imported[0]?.kind, 'coups-cy');
+      assert.match(
+        (await store.db.selectFrom('releases').select('address').where('source_kind', '=', 'iccpr').executeTakeFirstOrThrow()).address,
+        /^http:\/\/127\.0\.0\.1:\d+\/inputs\/iccpr-optional-protocol\.csv$/,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says which address failed when a download fails', async () => {
+    const store = await target.fresh();
+    try {
+      await assert.rejects(
+        syncSources(store, registry, { only: ['pts'], addresses: { pts: `${server.url}nope.csv` } }),
+        /nope\.csv: HTTP 404/,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
