@@ -56,7 +56,10 @@ export function buildProgram(): Command {
     .description(
       'Atrocity prevention lens: structural risk, forecasts and escalation watch for every country',
     )
-    .option('--db <url>', 'database: a SQLite file path or postgres:// URL (default: LENS_DATABASE_URL or the per-user data folder)')
+    .option(
+      '--db <url>',
+      'database: a SQLite file path or postgres:// URL (default: LENS_DATABASE_URL or the per-user data folder)',
+    )
     .exitOverride()
     .showHelpAfterError();
   const db = () => program.opts<{ db?: string }>().db;
@@ -66,7 +69,12 @@ export function buildProgram(): Command {
     .command('resolve')
     .description('find a country by name or by a code in any system, optionally in a given year')
     .argument('<query>', 'a name or a code (COW, Gleditsch-Ward, ISO, V-Dem)')
-    .addOption(new Option('--from <system>', 'the code system of the query').choices([...CODE_SYSTEMS, 'name']))
+    .addOption(
+      new Option('--from <system>', 'the code system of the query').choices([
+        ...CODE_SYSTEMS,
+        'name',
+      ]),
+    )
     .option('--year <year>', 'the year (codes change meaning over time)', intArg('--year'))
     .addOption(formatOption())
     .action((query: string, opts: { from?: string; year?: number; format: Format }) => {
@@ -85,14 +93,29 @@ export function buildProgram(): Command {
       out(
         render(
           opts.format,
-          { query, year: opts.year ?? null, countries: rows.map((r) => ({ id: r.id, name: r.name, from: r.from ?? null, to: r.to ?? null, codes: r.codes, predecessors: r.predecessors, successors: r.successors })) },
+          {
+            query,
+            year: opts.year ?? null,
+            countries: rows.map((r) => ({
+              id: r.id,
+              name: r.name,
+              from: r.from ?? null,
+              to: r.to ?? null,
+              codes: r.codes,
+              predecessors: r.predecessors,
+              successors: r.successors,
+            })),
+          },
           rows,
           [
             { header: 'id', value: (r) => r.id },
             { header: 'name', value: (r) => r.name },
             { header: 'from', value: (r) => r.from, right: true },
             { header: 'to', value: (r) => r.to, right: true },
-            ...CODE_SYSTEMS.map((s) => ({ header: s, value: (r: (typeof rows)[number]) => r.codes[s] })),
+            ...CODE_SYSTEMS.map((s) => ({
+              header: s,
+              value: (r: (typeof rows)[number]) => r.codes[s],
+            })),
           ],
         ),
       );
@@ -103,37 +126,53 @@ export function buildProgram(): Command {
     .description('import one file of a public source (all or nothing; re-running is safe)')
     .argument('<kind>', `the format: ${KINDS.join(', ')}`)
     .argument('<file>', 'the file')
-    .option('--version <label>', 'release label (default: the reader\'s)')
+    .option('--version <label>', "release label (default: the reader's)")
     .option('--released <date>', 'publication date of this release, YYYY-MM-DD')
     .addOption(formatOption())
-    .action(async (kind: string, file: string, opts: { version?: string; released?: string; format: Format }) => {
-      if (!KINDS.includes(kind as SourceKind)) {
-        throw new InputError(`unknown kind "${kind}"`, { expected: `one of ${KINDS.join(', ')}` });
-      }
-      const registry = loadCountryRegistry();
-      const report = await withStore(db(), async (store) => {
-        const bar = new ProgressBar(kind);
-        try {
-          return await importFile(store, registry, {
-            kind: kind as SourceKind,
-            path: file,
-            version: opts.version,
-            releasedOn: opts.released,
-            onProgress: (d, t) => bar.update(d, t),
+    .action(
+      async (
+        kind: string,
+        file: string,
+        opts: { version?: string; released?: string; format: Format },
+      ) => {
+        if (!KINDS.includes(kind as SourceKind)) {
+          throw new InputError(`unknown kind "${kind}"`, {
+            expected: `one of ${KINDS.join(', ')}`,
           });
-        } finally {
-          bar.done();
         }
-      });
-      printImports(opts.format, { imported: [report], unrecognised: [] });
-    });
+        const registry = loadCountryRegistry();
+        const report = await withStore(db(), async (store) => {
+          const bar = new ProgressBar(kind);
+          try {
+            return await importFile(store, registry, {
+              kind: kind as SourceKind,
+              path: file,
+              version: opts.version,
+              releasedOn: opts.released,
+              onProgress: (d, t) => bar.update(d, t),
+            });
+          } finally {
+            bar.done();
+          }
+        });
+        printImports(opts.format, { imported: [report], unrecognised: [] });
+      },
+    );
 
   program
     .command('sync')
-    .description('download every source from its publisher (or take them from --from) and import them')
+    .description(
+      'download every source from its publisher (or take them from --from) and import them',
+    )
     .option('--only <kinds...>', `only these kinds (${KINDS.join(', ')})`)
-    .option('--from <dir-or-url>', 'a local folder or a mirror address: files are recognised by their columns')
-    .option('--sources <file>', 'JSON file mapping kinds to download addresses (replaces the publishers\')')
+    .option(
+      '--from <dir-or-url>',
+      'a local folder or a mirror address: files are recognised by their columns',
+    )
+    .option(
+      '--sources <file>',
+      "JSON file mapping kinds to download addresses (replaces the publishers')",
+    )
     .addOption(formatOption())
     .action(async (opts: { only?: string[]; from?: string; sources?: string; format: Format }) => {
       const report = await runSync(db(), opts);
@@ -157,33 +196,45 @@ export function buildProgram(): Command {
     .option('--as-of <date>', 'as known on this date (YYYY-MM-DD; default today)')
     .option('--variable <text>', 'only variables whose name contains this text')
     .addOption(formatOption())
-    .action(async (country: string, opts: { year?: number; asOf?: string; variable?: string; format: Format }) => {
-      const asOf = opts.asOf === undefined ? undefined : parseDate(opts.asOf, '--as-of');
-      const registry = loadCountryRegistry();
-      const result = await withStore(db(), (store) =>
-        showCountryData(store, registry, country, { year: opts.year, asOf }),
-      );
-      const filter = opts.variable;
-      const values = filter ? result.values.filter((v) => v.variable.includes(filter)) : result.values;
-      const shown = { ...result, values };
-      if (opts.format === 'table') {
-        out(`${result.country.name} (${result.country.id}), as known on ${result.asOf}: ${values.length} values`);
-      }
-      out(
-        render(opts.format, shown, values, [
-          { header: 'variable', value: (v) => v.variable },
-          { header: 'year', value: (v) => v.year, right: true },
-          { header: 'value', value: (v) => v.value, right: true },
-          { header: 'source', value: (v) => v.source },
-          { header: 'public from', value: (v) => v.availableFrom },
-        ]),
-      );
-    });
+    .action(
+      async (
+        country: string,
+        opts: { year?: number; asOf?: string; variable?: string; format: Format },
+      ) => {
+        const asOf = opts.asOf === undefined ? undefined : parseDate(opts.asOf, '--as-of');
+        const registry = loadCountryRegistry();
+        const result = await withStore(db(), (store) =>
+          showCountryData(store, registry, country, { year: opts.year, asOf }),
+        );
+        const filter = opts.variable;
+        const values = filter
+          ? result.values.filter((v) => v.variable.includes(filter))
+          : result.values;
+        const shown = { ...result, values };
+        if (opts.format === 'table') {
+          out(
+            `${result.country.name} (${result.country.id}), as known on ${result.asOf}: ${values.length} values`,
+          );
+        }
+        out(
+          render(opts.format, shown, values, [
+            { header: 'variable', value: (v) => v.variable },
+            { header: 'year', value: (v) => v.year, right: true },
+            { header: 'value', value: (v) => v.value, right: true },
+            { header: 'source', value: (v) => v.source },
+            { header: 'public from', value: (v) => v.availableFrom },
+          ]),
+        );
+      },
+    );
 
   program
     .command('start')
     .description('the main job: bring the data in (sync) and print what the store now covers')
-    .option('--from <dir-or-url>', 'take the sources from a local folder or mirror instead of the publishers')
+    .option(
+      '--from <dir-or-url>',
+      'take the sources from a local folder or mirror instead of the publishers',
+    )
     .option('--only <kinds...>', 'only these kinds')
     .action(async (opts: { from?: string; only?: string[] }) => {
       const report = await runSync(db(), { ...opts, format: 'table' });
@@ -202,7 +253,9 @@ async function runSync(
 ): Promise<SyncReport> {
   const only = opts.only?.map((k) => {
     if (!KINDS.includes(k as SourceKind)) {
-      throw new InputError(`unknown kind "${k}" in --only`, { expected: `one of ${KINDS.join(', ')}` });
+      throw new InputError(`unknown kind "${k}" in --only`, {
+        expected: `one of ${KINDS.join(', ')}`,
+      });
     }
     return k as SourceKind;
   });
@@ -241,7 +294,10 @@ async function readAddresses(file: string): Promise<Partial<Record<SourceKind, s
   const result: Partial<Record<SourceKind, string>> = {};
   for (const [kind, url] of Object.entries(parsed)) {
     if (!KINDS.includes(kind as SourceKind)) {
-      throw new InputError(`unknown kind "${kind}"`, { file, expected: `one of ${KINDS.join(', ')}` });
+      throw new InputError(`unknown kind "${kind}"`, {
+        file,
+        expected: `one of ${KINDS.join(', ')}`,
+      });
     }
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
       throw new InputError(`the address of "${kind}" is not an http(s) URL`, { file });
@@ -254,7 +310,9 @@ async function readAddresses(file: string): Promise<Partial<Record<SourceKind, s
 function parseDate(value: string, flag: string): string {
   if (/^\d{4}$/.test(value)) return `${value}-12-31`;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new InputError(`invalid date "${value}" for ${flag}`, { expected: 'YYYY-MM-DD or a year' });
+    throw new InputError(`invalid date "${value}" for ${flag}`, {
+      expected: 'YYYY-MM-DD or a year',
+    });
   }
   return value;
 }
@@ -270,14 +328,24 @@ function printImports(format: Format, report: SyncReport): void {
       { header: 'rows', value: (r) => r.rows, right: true },
       { header: 'values', value: (r) => r.observations || r.episodes, right: true },
       { header: 'countries', value: (r) => r.countries, right: true },
-      { header: 'unmatched', value: (r) => r.unmatched.filter((u) => !u.nonCountry).reduce((s, u) => s + u.rows, 0), right: true },
-      { header: 'non-country', value: (r) => r.unmatched.filter((u) => u.nonCountry).reduce((s, u) => s + u.rows, 0), right: true },
+      {
+        header: 'unmatched',
+        value: (r) => r.unmatched.filter((u) => !u.nonCountry).reduce((s, u) => s + u.rows, 0),
+        right: true,
+      },
+      {
+        header: 'non-country',
+        value: (r) => r.unmatched.filter((u) => u.nonCountry).reduce((s, u) => s + u.rows, 0),
+        right: true,
+      },
     ]),
   );
   if (format !== 'table') return;
   for (const r of rows) {
     for (const u of r.unmatched.filter((x) => !x.nonCountry)) {
-      out(`  unmatched in ${r.kind}: "${u.label}" (${u.keys}) ${u.rows} rows ${u.years}, first on line ${u.firstLine}: ${u.reason}`);
+      out(
+        `  unmatched in ${r.kind}: "${u.label}" (${u.keys}) ${u.rows} rows ${u.years}, first on line ${u.firstLine}: ${u.reason}`,
+      );
     }
   }
   for (const f of report.unrecognised) out(`  not recognised (no reader for its columns): ${f}`);
@@ -290,7 +358,10 @@ function printCoverage(format: Format, rows: Awaited<ReturnType<typeof dataCover
       { header: 'releases', value: (r) => r.releases, right: true },
       { header: 'version', value: (r) => r.latestVersion },
       { header: 'countries', value: (r) => r.countries, right: true },
-      { header: 'years', value: (r) => (r.firstYear === null ? '' : `${r.firstYear}-${r.lastYear}`) },
+      {
+        header: 'years',
+        value: (r) => (r.firstYear === null ? '' : `${r.firstYear}-${r.lastYear}`),
+      },
       { header: 'variables', value: (r) => r.variables, right: true },
       { header: 'values', value: (r) => r.observations, right: true },
       { header: 'rows', value: (r) => r.rows, right: true },

@@ -18,7 +18,10 @@ export async function openStore(dbFlag?: string, pgSchema?: string): Promise<Sto
 }
 
 /** Runs `fn` with an open store and closes it afterwards, whatever happens. */
-export async function withStore<T>(dbFlag: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  dbFlag: string | undefined,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
   const store = await openStore(dbFlag);
   try {
     return await fn(store);

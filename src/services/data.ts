@@ -2,10 +2,7 @@ import type { CountryRegistry } from '../core/countries/registry.js';
 import type { Country } from '../core/countries/types.js';
 import { InputError } from '../core/errors.js';
 import type { Store } from '../store/database.js';
-import {
-  countryObservationsAsOf,
-  observationCoverage,
-} from '../store/observations-repository.js';
+import { countryObservationsAsOf, observationCoverage } from '../store/observations-repository.js';
 import type { KnownValue } from '../store/observations-repository.js';
 import { listReleases } from '../store/releases-repository.js';
 
@@ -101,9 +98,7 @@ export async function showCountryData(
     year: options.year,
   });
   const values =
-    options.year !== undefined
-      ? all
-      : [...new Map(all.map((v) => [v.variable, v])).values()];
+    options.year !== undefined ? all : [...new Map(all.map((v) => [v.variable, v])).values()];
   const codes = registry.codesOf(country, options.year);
   return {
     country: {
@@ -124,7 +119,8 @@ export function findCountry(registry: CountryRegistry, query: string, year?: num
   const first = found[0];
   if (!first) {
     throw new InputError(`no country matches "${query}"`, {
-      expected: 'a name, or a COW, Gleditsch-Ward, ISO or V-Dem code (see `lens countries resolve`)',
+      expected:
+        'a name, or a COW, Gleditsch-Ward, ISO or V-Dem code (see `lens countries resolve`)',
     });
   }
   return first;

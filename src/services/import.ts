@@ -137,9 +137,23 @@ export async function importFile(
       unmatchedCount: 0,
     });
     const unmatched: UnmatchedRow[] = [];
-    let result: { rows: number; observations: number; episodes: number; variables: number; countries: number };
+    let result: {
+      rows: number;
+      observations: number;
+      episodes: number;
+      variables: number;
+      countries: number;
+    };
     if (source.readEpisodes) {
-      result = await importEpisodes(trx, registry, source, path, releaseId, unmatched, options.onProgress);
+      result = await importEpisodes(
+        trx,
+        registry,
+        source,
+        path,
+        releaseId,
+        unmatched,
+        options.onProgress,
+      );
     } else {
       result = await importObservations(
         store,
@@ -236,7 +250,13 @@ async function importObservations(
   }
   observations += batch.variableId.length;
   await insertObservations(store, trx, releaseId, batch);
-  return { rows, observations, episodes: 0, variables: variableIds.size, countries: countries.size };
+  return {
+    rows,
+    observations,
+    episodes: 0,
+    variables: variableIds.size,
+    countries: countries.size,
+  };
 }
 
 async function importEpisodes(
@@ -420,9 +440,12 @@ async function fileSize(path: string): Promise<number> {
     return s.size;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-      file: path,
-    });
+    throw new InputError(
+      `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      {
+        file: path,
+      },
+    );
   }
 }
 

@@ -73,7 +73,13 @@ async function syncFolder(
       : file;
     const onProgress = options.onFile?.(file, kind);
     report.imported.push(
-      await importFile(store, registry, { kind, path: file, address, onProgress, now: options.now }),
+      await importFile(store, registry, {
+        kind,
+        path: file,
+        address,
+        onProgress,
+        now: options.now,
+      }),
     );
   }
   return report;
@@ -160,7 +166,9 @@ async function mirrorFolder(base: string, dir: string, depth = 0): Promise<void>
 }
 
 function isSafeName(name: string): boolean {
-  return name.length > 0 && !name.includes('/') && !name.includes('\\') && name !== '..' && name !== '.';
+  return (
+    name.length > 0 && !name.includes('/') && !name.includes('\\') && name !== '..' && name !== '.'
+  );
 }
 
 async function download(address: string, file: string): Promise<void> {

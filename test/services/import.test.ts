@@ -16,10 +16,21 @@ const NOW = '2026-01-15T00:00:00.000Z';
 
 /** Row counts of every table an import writes: "exactly as before" is these being equal. */
 async function snapshot(store: Store): Promise<Record<string, number>> {
-  const tables = ['releases', 'variables', 'observations', 'unmatched_rows', 'episodes', 'episode_countries', 'sources'] as const;
+  const tables = [
+    'releases',
+    'variables',
+    'observations',
+    'unmatched_rows',
+    'episodes',
+    'episode_countries',
+    'sources',
+  ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) {
-    const row = await store.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom(t)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     out[t] = Number(row.n);
   }
   return out;
@@ -57,29 +68,56 @@ onEveryStore('import', (target) => {
     lines[idx] = '700,Afghanistan,1945,1';
     const revised = join(dir, 'coups-revised.csv');
     writeFileSync(revised, lines.join('\n'));
-    const second = await importFile(store, registry, { path: revised, now: NOW, releasedOn: '2026-01-10', version: 'rev' });
+    const second = await importFile(store, registry, {
+      path: revised,
+      now: NOW,
+      releasedOn: '2026-01-10',
+      version: 'rev',
+    });
     assert.equal(second.status, 'imported');
     assert.notEqual(second.releaseId, first.releaseId);
-    const old = await valueAsOf(store, { variable: 'coups-cy:cou.any', countryId: registry.fromCode('cow', 700, 1945)!.id, year: 1945, asOf: '2026-01-09' });
-    const now = await valueAsOf(store, { variable: 'coups-cy:cou.any', countryId: registry.fromCode('cow', 700, 1945)!.id, year: 1945, asOf: '2026-01-10' });
+    const old = await valueAsOf(store, {
+      variable: 'coups-cy:cou.any',
+      countryId: registry.fromCode('cow', 700, 1945)!.id,
+      year: 1945,
+      asOf: '2026-01-09',
+    });
+    const now = await valueAsOf(store, {
+      variable: 'coups-cy:cou.any',
+      countryId: registry.fromCode('cow', 700, 1945)!.id,
+      year: 1945,
+      asOf: '2026-01-10',
+    });
     assert.equal(old?.value, 0);
     assert.equal(now?.value, 1);
   });
 
   it('imports the episode list with its countries', async () => {
-    const report = await importFile(store, registry, { path: sharedFile('ewp', 'mass-killing-episodes-2025.dev-to-2014.xlsx'), now: NOW });
+    const report = await importFile(store, registry, {
+      path: sharedFile('ewp', 'mass-killing-episodes-2025.dev-to-2014.xlsx'),
+      now: NOW,
+    });
     assert.equal(report.kind, 'ewp-episodes');
     assert.equal(report.episodes, 149);
     assert.deepEqual(report.unmatched, []);
     const episodes = await listEpisodes(store);
     assert.equal(episodes.length, 149);
     assert.ok(episodes.every((e) => e.locationCountryIds.length > 0));
-    const csv = await importFile(store, registry, { path: sharedFile('ewp', 'mass-killing-episodes-2025.dev-to-2014.csv'), now: NOW, releasedOn: '2026-01-16' });
+    const csv = await importFile(store, registry, {
+      path: sharedFile('ewp', 'mass-killing-episodes-2025.dev-to-2014.csv'),
+      now: NOW,
+      releasedOn: '2026-01-16',
+    });
     assert.equal(csv.episodes, 149);
   });
 
   /** Writes a broken copy of a real file and checks the import fails cleanly. */
-  async function rejects(name: string, make: (text: string) => string | Buffer, source: string[], pattern: RegExp) {
+  async function rejects(
+    name: string,
+    make: (text: string) => string | Buffer,
+    source: string[],
+    pattern: RegExp,
+  ) {
     const text = readFileSync(sharedFile(...source), 'utf8');
     const file = join(dir, name);
     writeFileSync(file, make(text));
@@ -94,15 +132,45 @@ onEveryStore('import', (target) => {
 
   const iccpr = ['inputs', 'iccpr-optional-protocol.csv'];
   it('rejects a non-numeric value with file, line and column', () =>
-    rejects('nonnumeric.csv', (t) => t.replace('\n1946,Afghanistan,700,0', '\n1946,Afghanistan,700,zero'), iccpr, /:3\b.*ios\.iccpr1|ios\.iccpr1.*:3\b|:3:/));
+    rejects(
+      'nonnumeric.csv',
+      (t) => t.replace('\n1946,Afghanistan,700,0', '\n1946,Afghanistan,700,zero'),
+      iccpr,
+      /:3\b.*ios\.iccpr1|ios\.iccpr1.*:3\b|:3:/,
+    ));
   it('rejects a truncated file', () =>
-    rejects('truncated.csv', (t) => t.slice(0, t.length - 200).replace(/\n[^\n]*$/, '\n1950,Afgh'), iccpr, /line|:\d+/));
+    rejects(
+      'truncated.csv',
+      (t) => t.slice(0, t.length - 200).replace(/\n[^\n]*$/, '\n1950,Afgh'),
+      iccpr,
+      /line|:\d+/,
+    ));
   it('rejects a missing column', () =>
-    rejects('missing.csv', (t) => t.split('\n').map((l) => l.split(',').slice(0, 3).join(',')).join('\n'), iccpr, /ios\.iccpr1/));
+    rejects(
+      'missing.csv',
+      (t) =>
+        t
+          .split('\n')
+          .map((l) => l.split(',').slice(0, 3).join(','))
+          .join('\n'),
+      iccpr,
+      /ios\.iccpr1/,
+    ));
   it('rejects a duplicate country-year', () =>
-    rejects('duplicate.csv', (t) => t.replace('\n1946,Afghanistan,700,0', '\n1946,Afghanistan,700,0\n1946,Afghanistan,700,0'), iccpr, /duplicate|same/i));
+    rejects(
+      'duplicate.csv',
+      (t) =>
+        t.replace('\n1946,Afghanistan,700,0', '\n1946,Afghanistan,700,0\n1946,Afghanistan,700,0'),
+      iccpr,
+      /duplicate|same/i,
+    ));
   it('rejects wrong encoding (Latin-1 bytes where UTF-8 is expected)', () =>
-    rejects('latin1.csv', (t) => Buffer.from(t.replace('Afghanistan,700', 'Afghanist\u00e1n,700'), 'latin1'), iccpr, /UTF-8|encoding/i));
+    rejects(
+      'latin1.csv',
+      (t) => Buffer.from(t.replace('Afghanistan,700', 'Afghanist\u00e1n,700'), 'latin1'),
+      iccpr,
+      /UTF-8|encoding/i,
+    ));
   it('rejects a file mid-way through a large import and leaves nothing of it', async () => {
     const vdem = readFileSync(sharedFile('inputs', 'vdem-v14-subset.csv'), 'utf8').split('\n');
     // Break a cell near the end, after many rows were read (and written in batches).

@@ -30,11 +30,33 @@ onEveryStore('sync', (target) => {
   it('imports every file of the shared data folder, recognised by its columns', async () => {
     const report = await syncSources(fromDir, registry, { from: sharedDataDir(), now: NOW });
     const kinds = new Set(report.imported.map((r) => r.kind));
-    for (const kind of ['ewp-predictors', 'ewp-base', 'ewp-episodes', 'wdi', 'vdem', 'ucdp-brd', 'epr', 'coups-pt', 'coups-cy', 'pts', 'polity5', 'un-imr', 'hief', 'iccpr', 'pitf']) {
+    for (const kind of [
+      'ewp-predictors',
+      'ewp-base',
+      'ewp-episodes',
+      'wdi',
+      'vdem',
+      'ucdp-brd',
+      'epr',
+      'coups-pt',
+      'coups-cy',
+      'pts',
+      'polity5',
+      'un-imr',
+      'hief',
+      'iccpr',
+      'pitf',
+    ]) {
       assert.ok(kinds.has(kind as never), `${kind} recognised`);
     }
-    const unmatched = report.imported.flatMap((r) => r.unmatched.filter((u) => !u.nonCountry).map((u) => `${r.kind}: ${u.label} (${u.keys})`));
-    assert.deepEqual(unmatched, [], 'every country-year row matched, documented non-country rows apart');
+    const unmatched = report.imported.flatMap((r) =>
+      r.unmatched.filter((u) => !u.nonCountry).map((u) => `${r.kind}: ${u.label} (${u.keys})`),
+    );
+    assert.deepEqual(
+      unmatched,
+      [],
+      'every country-year row matched, documented non-country rows apart',
+    );
     const again = await syncSources(fromDir, registry, { from: sharedDataDir(), now: NOW });
     assert.ok(again.imported.every((r) => r.status === 'unchanged'));
   });
@@ -50,13 +72,28 @@ onEveryStore('sync', (target) => {
     try {
       const report = await syncSources(store, registry, {
         only: ['coups-cy', 'iccpr'],
-        addresses: { 'coups-cy': `${server.url}inputs/coups-country-year.csv`, iccpr: `${server.url}inputs/iccpr-optional-protocol.csv` },
+        addresses: {
+          'coups-cy': `${server.url}inputs/coups-country-year.csv`,
+          iccpr: `${server.url}inputs/iccpr-optional-protocol.csv`,
+        },
         now: NOW,
       });
-      assert.deepEqual(report.imported.map((r) => [r.kind, r.status, r.rows]), [['coups-cy', 'imported', 776], ['iccpr', 'imported', 10357]]);
+      assert.deepEqual(
+        report.imported.map((r) => [r.kind, r.status, r.rows]),
+        [
+          ['coups-cy', 'imported', 776],
+          ['iccpr', 'imported', 10357],
+        ],
+      );
       assert.equal(report.imported[0]?.kind, 'coups-cy');
       assert.match(
-        (await store.db.selectFrom('releases').select('address').where('source_kind', '=', 'iccpr').executeTakeFirstOrThrow()).address,
+        (
+          await store.db
+            .selectFrom('releases')
+            .select('address')
+            .where('source_kind', '=', 'iccpr')
+            .executeTakeFirstOrThrow()
+        ).address,
         /^http:\/\/127\.0\.0\.1:\d+\/inputs\/iccpr-optional-protocol\.csv$/,
       );
     } finally {
@@ -68,7 +105,10 @@ onEveryStore('sync', (target) => {
     const store = await target.fresh();
     try {
       await assert.rejects(
-        syncSources(store, registry, { only: ['pts'], addresses: { pts: `${server.url}nope.csv` } }),
+        syncSources(store, registry, {
+          only: ['pts'],
+          addresses: { pts: `${server.url}nope.csv` },
+        }),
         /nope\.csv: HTTP 404/,
       );
     } finally {

@@ -8,7 +8,9 @@ import { join, normalize, sep } from 'node:path';
  * folder, files as bytes), so the download paths are tested against real files without the
  * internet. Requests outside the folder get 404. Returns the base URL and a close function.
  */
-export async function serveFolder(root: string): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
+export async function serveFolder(
+  root: string,
+): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -28,7 +30,10 @@ export async function serveFolder(root: string): Promise<{ url: string; close: (
     if (stats.isDirectory()) {
       const links = readdirSync(full, { withFileTypes: true })
         .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
-        .map((n) => `<a href="${encodeURIComponent(n.replace(/\/$/, ''))}${n.endsWith('/') ? '/' : ''}">${n}</a>`);
+        .map(
+          (n) =>
+            `<a href="${encodeURIComponent(n.replace(/\/$/, ''))}${n.endsWith('/') ? '/' : ''}">${n}</a>`,
+        );
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(`<html><body><a href="../">../</a>\n${links.join('\n')}</body></html>`);
       return;

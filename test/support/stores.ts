@@ -46,7 +46,8 @@ function postgresTarget(url: string): StoreTarget {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        for (const s of schemas.splice(0)) await client.query(`drop schema if exists "${s}" cascade`);
+        for (const s of schemas.splice(0))
+          await client.query(`drop schema if exists "${s}" cascade`);
       } finally {
         await client.end();
       }

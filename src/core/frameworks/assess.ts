@@ -1,0 +1,715 @@
+import { lastKnownYear, yearOf } from './as-of.js';
+import type {
+  Aggregation,
+  Factor,
+  Framework,
+  Indicator,
+  SeverityMapping,
+  Tier,
+  TierCutPoints,
+} from './types.js';
+import { MAX_SEVERITY, TIERS } from './types.js';
+import { factorOrder } from './validate.js';
+
+/**
+ * One value of one variable for one country-year, as the store knows it. `year` is the
+ * calendar year the value describes, not the year it was published; `availableFrom`
+ * (`YYYY-MM-DD`), when given, is the first date it was public: the engine ignores it on
+ * earlier as-of dates. `value` null: the source lists the cell as missing.
+ */
+export interface Observation {
+  variable: string;
+  year: number;
+  value: number | null;
+  /** Source kind, e.g. `vdem`. */
+  source: string;
+  /** Release label of the source, e.g. `v14`. */
+  release?: string;
+  availableFrom?: string;
+}
+
+/**
+ * A mass-killing episode (Early Warning Project). Calendar years, inclusive; `endYear` null
+ * means still under way at the end of the data. Country ids of the project's registry.
+ */
+export interface Episode {
+  code: string;
+  name: string;
+  locationCountryIds: readonly string[];
+  responsibleCountryIds: readonly string[];
+  startYear: number;
+  endYear: number | null;
+  stateLed: boolean;
+}
+
+/**
+ * An analyst's judgement on one factor of one country: the severity in [0, 4] they set,
+ * why, on what source, who, and when it was recorded (`at`, ISO date or timestamp). It holds
+ * from `effectiveFrom` (`YYYY-MM-DD`, default the date of `at`): assessments as of earlier
+ * dates do not see it. The latest applicable override of a factor wins.
+ */
+export interface Override {
+  countryId: string;
+  factorId: string;
+  severity: number;
+  reason: string;
+  source: string;
+  by: string;
+  at: string;
+  effectiveFrom?: string;
+}
+
+/** Calendar years a variable covers for any country on the as-of date, inclusive. */
+export interface VariableCoverage {
+  first: number;
+  last: number;
+}
+
+/** What the engine needs to assess countries as of one date. */
+export interface AssessmentInput {
+  /** `YYYY-MM-DD`. */
+  asOf: string;
+  /** Observations per country id; values not yet available on `asOf` are ignored. */
+  observations: ReadonlyMap<string, readonly Observation[]>;
+  /** All episodes (the engine picks each country's). */
+  episodes: readonly Episode[];
+  /**
+   * Year spans of variables, for `absentIsZero` indicators. Default: computed from
+   * `observations` (which should then hold every country, not a selection).
+   */
+  coverage?: ReadonlyMap<string, VariableCoverage>;
+  overrides?: readonly Override[];
+  /** Whether overrides change severities and scores (default true); they are shown anyway. */
+  applyOverrides?: boolean;
+  /**
+   * Months after the end of a year before an episode's status in that year counts as known
+   * (default 0: large-scale killing is reported as it happens; the coding is retrospective).
+   */
+  episodeLagMonths?: number;
+}
+
+/** One value behind a severity: the transformed value of a variable and the year it refers to. */
+export interface Evidence {
+  indicator: string;
+  variable: string;
+  /** The value after the indicator's transformation (e.g. the mean over a window). */
+  value: number;
+  year: number;
+  source: string;
+  release?: string;
+  /** Severity in [0, 4] this value maps to. */
+  severity: number;
+  /** How the value was read when it is not a plain observation (e.g. "no row: 0"). */
+  note?: string;
+}
+
+/** One indicator's result: severity in [0, 4], or null when no variable had data. */
+export interface IndicatorResult {
+  id: string;
+  title: string;
+  severity: number | null;
+  /** Why there is no severity, when there is none. */
+  missing?: string;
+}
+
+/** A factor's result. `severity` is what the score uses; `computedSeverity` the data's. */
+export interface FactorAssessment {
+  id: string;
+  title: string;
+  group: string;
+  /** `scored` from indicators, `derived` from other factors, `analyst` input only. */
+  kind: 'scored' | 'derived' | 'analyst';
+  /** Severity in [0, 4] used in the score (the override's when one is applied); null: missing. */
+  severity: number | null;
+  computedSeverity: number | null;
+  override?: Override;
+  overrideApplied: boolean;
+  evidence: Evidence[];
+  indicators: IndicatorResult[];
+}
+
+/** A group's score in [0, 4], or null when none of its factors has a severity. */
+export interface GroupAssessment {
+  id: string;
+  title: string;
+  score: number | null;
+}
+
+/** Something the assessment could not measure. */
+export interface Missing {
+  factor: string;
+  indicator?: string;
+  reason: string;
+}
+
+/** A factor that weighs most in the score. */
+export interface Driver {
+  factor: string;
+  title: string;
+  severity: number;
+}
+
+/**
+ * How the assessment moved since an earlier date (one year before, by default): by more than
+ * `CHANGE_THRESHOLD` in score, or to another tier.
+ */
+export interface Change {
+  direction: 'deteriorated' | 'improved' | 'unchanged' | 'unknown';
+  previousAsOf: string;
+  previousScore: number | null;
+  previousTier: Tier | null;
+  /** Score now minus score then; null when either is missing. */
+  delta: number | null;
+  /** Factors whose severity moved by at least 1. */
+  factors: { id: string; from: number | null; to: number | null }[];
+}
+
+/** One country's assessment as of a date. Scores and severities are in [0, 4]. */
+export interface CountryAssessment {
+  countryId: string;
+  framework: string;
+  frameworkVersion: number;
+  asOf: string;
+  /** Overall score, higher is more risk; null below the framework's minimum coverage. */
+  score: number | null;
+  tier: Tier | null;
+  /** Share of indicators with a data source that had data, in [0, 1]. */
+  coverage: number;
+  groups: GroupAssessment[];
+  factors: FactorAssessment[];
+  missing: Missing[];
+  drivers: Driver[];
+  change?: Change;
+}
+
+/** Score difference (on the 0–4 scale) below which an assessment counts as unchanged. */
+export const CHANGE_THRESHOLD = 0.1;
+
+/** Default least share of scorable indicators with data for a country to get a tier. */
+export const DEFAULT_MIN_COVERAGE = 0.5;
+
+/**
+ * The year spans of every variable among observations available on `asOf`, for
+ * `absentIsZero` indicators: an event list that has rows up to 1996 covers 1996 for every
+ * country, so a country without a row that year had no event.
+ */
+export function variableCoverage(
+  observations: Iterable<readonly Observation[]>,
+  asOf: string,
+): Map<string, VariableCoverage> {
+  const out = new Map<string, VariableCoverage>();
+  const refYear = yearOf(asOf);
+  for (const list of observations) {
+    for (const o of list) {
+      if (!isAvailable(o, asOf, refYear)) continue;
+      const c = out.get(o.variable);
+      if (!c) out.set(o.variable, { first: o.year, last: o.year });
+      else {
+        if (o.year < c.first) c.first = o.year;
+        if (o.year > c.last) c.last = o.year;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Assesses each country as of `input.asOf` with `framework`; with `previous` (the same data
+ * as of an earlier date, normally one year before) each assessment also reports its change.
+ * Countries without observations are still assessed (everything missing, no tier).
+ */
+export function assessCountries(
+  framework: Framework,
+  countryIds: readonly string[],
+  input: AssessmentInput,
+  previous?: AssessmentInput,
+): CountryAssessment[] {
+  const prepared = prepare(input);
+  const prevPrepared = previous ? prepare(previous) : undefined;
+  return countryIds.map((id) => {
+    const now = assessPrepared(framework, id, prepared);
+    if (prevPrepared) now.change = changeBetween(assessPrepared(framework, id, prevPrepared), now);
+    return now;
+  });
+}
+
+/** Assesses one country (see `assessCountries`). */
+export function assessCountry(
+  framework: Framework,
+  countryId: string,
+  input: AssessmentInput,
+  previous?: AssessmentInput,
+): CountryAssessment {
+  return assessCountries(framework, [countryId], input, previous)[0]!;
+}
+
+/**
+ * The change from `before` to `after`: deteriorated when the score rose by at least
+ * `CHANGE_THRESHOLD` or the tier rose, improved for the reverse, unknown when either score
+ * is missing.
+ */
+export function changeBetween(before: CountryAssessment, after: CountryAssessment): Change {
+  const factors: Change['factors'] = [];
+  const prev = new Map(before.factors.map((f) => [f.id, f.severity]));
+  for (const f of after.factors) {
+    const from = prev.get(f.id) ?? null;
+    const to = f.severity;
+    if (
+      (from === null) !== (to === null) ||
+      (from !== null && to !== null && Math.abs(to - from) >= 1)
+    ) {
+      factors.push({ id: f.id, from, to });
+    }
+  }
+  const base = {
+    previousAsOf: before.asOf,
+    previousScore: before.score,
+    previousTier: before.tier,
+    factors,
+  };
+  if (before.score === null || after.score === null) {
+    return { ...base, direction: 'unknown', delta: null };
+  }
+  const delta = round(after.score - before.score);
+  const tierMove =
+    before.tier && after.tier ? TIERS.indexOf(before.tier) - TIERS.indexOf(after.tier) : 0;
+  let direction: Change['direction'] = 'unchanged';
+  if (tierMove > 0 || (tierMove === 0 && delta >= CHANGE_THRESHOLD)) direction = 'deteriorated';
+  else if (tierMove < 0 || (tierMove === 0 && delta <= -CHANGE_THRESHOLD)) direction = 'improved';
+  return { ...base, direction, delta };
+}
+
+/** The tier of a score in [0, 4] under the cut-points (lower bounds). */
+export function tierOf(score: number, cuts: TierCutPoints): Tier {
+  for (const tier of TIERS) if (score >= cuts[tier]) return tier;
+  return 'negligible';
+}
+
+/**
+ * Combines values in [0, 4] with weights by an aggregation rule; null for no values.
+ * See `Aggregation` for the rules.
+ */
+export function aggregate(
+  values: readonly { value: number; weight: number }[],
+  rule: Aggregation,
+): number | null {
+  if (values.length === 0) return null;
+  switch (rule.method) {
+    case 'max':
+      return Math.max(...values.map((v) => v.value));
+    case 'min':
+      return Math.min(...values.map((v) => v.value));
+    case 'mean':
+    case 'power-mean': {
+      const p = rule.method === 'mean' ? 1 : rule.p;
+      let num = 0;
+      let den = 0;
+      for (const v of values) {
+        num += v.weight * Math.pow(v.value, p);
+        den += v.weight;
+      }
+      return Math.pow(num / den, 1 / p);
+    }
+  }
+}
+
+/** Maps a transformed value to a severity in [0, 4]. */
+export function severityOf(value: number, mapping: SeverityMapping): number {
+  if (mapping.kind === 'linear') {
+    const t = (value - mapping.best) / (mapping.worst - mapping.best);
+    return Math.min(1, Math.max(0, t)) * MAX_SEVERITY;
+  }
+  const worse =
+    mapping.direction === 'higher-is-worse' ? (t: number) => value >= t : (t: number) => value <= t;
+  return mapping.thresholds.filter(worse).length;
+}
+
+interface Point {
+  value: number | null;
+  source: string;
+  release?: string;
+  availableFrom?: string;
+  /** A covered year without a row, read as 0 (`absentIsZero`). */
+  absent?: boolean;
+}
+
+interface Prepared {
+  asOf: string;
+  refYear: number;
+  episodeYear: number;
+  /** country → variable → year → point */
+  series: Map<string, Map<string, Map<number, Point>>>;
+  episodesByLocation: Map<string, Episode[]>;
+  episodesByResponsible: Map<string, Episode[]>;
+  coverage: ReadonlyMap<string, VariableCoverage>;
+  overrides: Map<string, Override[]>;
+  applyOverrides: boolean;
+}
+
+function isAvailable(o: Observation, asOf: string, refYear: number): boolean {
+  return o.year <= refYear && (o.availableFrom === undefined || o.availableFrom <= asOf);
+}
+
+function prepare(input: AssessmentInput): Prepared {
+  const refYear = yearOf(input.asOf);
+  const series = new Map<string, Map<string, Map<number, Point>>>();
+  for (const [countryId, list] of input.observations) {
+    const byVar = new Map<string, Map<number, Point>>();
+    for (const o of list) {
+      if (!isAvailable(o, input.asOf, refYear)) continue;
+      let years = byVar.get(o.variable);
+      if (!years) byVar.set(o.variable, (years = new Map()));
+      const prev = years.get(o.year);
+      // Several vintages of one value: the most recently published one known on the date.
+      if (prev && (prev.availableFrom ?? '') > (o.availableFrom ?? '')) continue;
+      years.set(o.year, {
+        value: o.value,
+        source: o.source,
+        release: o.release,
+        availableFrom: o.availableFrom,
+      });
+    }
+    series.set(countryId, byVar);
+  }
+  const episodeYear = lastKnownYear(input.asOf, input.episodeLagMonths ?? 0);
+  const byLocation = new Map<string, Episode[]>();
+  const byResponsible = new Map<string, Episode[]>();
+  for (const e of input.episodes) {
+    if (e.startYear > episodeYear) continue;
+    for (const id of new Set(e.locationCountryIds)) push(byLocation, id, e);
+    for (const id of new Set(e.responsibleCountryIds)) push(byResponsible, id, e);
+  }
+  const overrides = new Map<string, Override[]>();
+  for (const o of input.overrides ?? []) {
+    const from = o.effectiveFrom ?? o.at.slice(0, 10);
+    if (from <= input.asOf) push(overrides, o.countryId, o);
+  }
+  return {
+    asOf: input.asOf,
+    refYear,
+    episodeYear,
+    series,
+    episodesByLocation: byLocation,
+    episodesByResponsible: byResponsible,
+    coverage: input.coverage ?? variableCoverage(input.observations.values(), input.asOf),
+    overrides,
+    applyOverrides: input.applyOverrides ?? true,
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function assessPrepared(
+  framework: Framework,
+  countryId: string,
+  data: Prepared,
+): CountryAssessment {
+  const groupOf = new Map<string, string>();
+  const factorById = new Map<string, Factor>();
+  for (const g of framework.groups) {
+    for (const f of g.factors) {
+      groupOf.set(f.id, g.id);
+      factorById.set(f.id, f);
+    }
+  }
+  const overrides = latestOverrides(data.overrides.get(countryId) ?? []);
+  const results = new Map<string, FactorAssessment>();
+  const missing: Missing[] = [];
+  let scorable = 0;
+  let withData = 0;
+
+  for (const factor of factorOrder(framework)) {
+    const evidence: Evidence[] = [];
+    const indicators: IndicatorResult[] = [];
+    let computed: number | null = null;
+    let kind: FactorAssessment['kind'] = 'scored';
+    if (factor.analystInput) {
+      kind = 'analyst';
+      missing.push({ factor: factor.id, reason: 'analyst input: no public data measures it' });
+    } else if (factor.derivedFrom) {
+      kind = 'derived';
+      const rule = factor.aggregation ?? { method: 'min' };
+      const deps = factor.derivedFrom.map((id) => results.get(id)?.severity ?? null);
+      const present = deps.filter((s): s is number => s !== null);
+      const complete = rule.method === 'min' ? present.length === deps.length : present.length > 0;
+      computed = complete
+        ? aggregate(
+            present.map((value) => ({ value, weight: 1 })),
+            rule,
+          )
+        : null;
+      if (computed === null) {
+        missing.push({
+          factor: factor.id,
+          reason: `derived from ${factor.derivedFrom.join(', ')}, missing`,
+        });
+      }
+    } else {
+      const parts: { value: number; weight: number }[] = [];
+      for (const ind of factor.indicators) {
+        scorable++;
+        const r = evaluateIndicator(ind, countryId, data);
+        indicators.push(r.result);
+        evidence.push(...r.evidence);
+        if (r.result.severity === null) {
+          missing.push({
+            factor: factor.id,
+            indicator: ind.id,
+            reason: r.result.missing ?? 'no data',
+          });
+        } else {
+          withData++;
+          parts.push({ value: r.result.severity, weight: ind.weight });
+        }
+      }
+      computed = aggregate(parts, factor.aggregation ?? { method: 'max' });
+    }
+    const override = overrides.get(factor.id);
+    const applied = override !== undefined && data.applyOverrides;
+    results.set(factor.id, {
+      id: factor.id,
+      title: factor.title,
+      group: groupOf.get(factor.id)!,
+      kind,
+      severity: applied ? override.severity : roundOrNull(computed),
+      computedSeverity: roundOrNull(computed),
+      ...(override ? { override } : {}),
+      overrideApplied: applied,
+      evidence,
+      indicators,
+    });
+  }
+
+  const groups: GroupAssessment[] = framework.groups.map((g) => {
+    const parts = g.factors
+      .map((f) => ({ value: results.get(f.id)!.severity, weight: f.weight }))
+      .filter((p): p is { value: number; weight: number } => p.value !== null);
+    return { id: g.id, title: g.title, score: roundOrNull(aggregate(parts, g.aggregation)) };
+  });
+  const overall = aggregate(
+    framework.groups
+      .map((g, i) => ({ value: groups[i]!.score, weight: g.weight }))
+      .filter((p): p is { value: number; weight: number } => p.value !== null),
+    framework.aggregation,
+  );
+  const coverage = scorable === 0 ? 0 : withData / scorable;
+  const enough = coverage >= (framework.minCoverage ?? DEFAULT_MIN_COVERAGE);
+  const score = enough ? roundOrNull(overall) : null;
+  const factors = framework.groups.flatMap((g) => g.factors.map((f) => results.get(f.id)!));
+  const drivers = factors
+    .filter(
+      (f): f is FactorAssessment & { severity: number } => f.severity !== null && f.severity > 0,
+    )
+    .map((f) => ({ f, weight: factorById.get(f.id)!.weight }))
+    .sort((a, b) => b.f.severity - a.f.severity || b.weight - a.weight)
+    .slice(0, 3)
+    .map(({ f }) => ({ factor: f.id, title: f.title, severity: f.severity }));
+  return {
+    countryId,
+    framework: framework.id,
+    frameworkVersion: framework.version,
+    asOf: data.asOf,
+    score,
+    tier: score === null ? null : tierOf(score, framework.tiers),
+    coverage: round(coverage),
+    groups,
+    factors,
+    missing,
+    drivers,
+  };
+}
+
+function latestOverrides(list: readonly Override[]): Map<string, Override> {
+  const out = new Map<string, Override>();
+  for (const o of list) {
+    const prev = out.get(o.factorId);
+    if (!prev || o.at >= prev.at) out.set(o.factorId, o);
+  }
+  return out;
+}
+
+interface Reading {
+  value: number;
+  year: number;
+  source: string;
+  release?: string;
+  note?: string;
+}
+
+function evaluateIndicator(
+  ind: Indicator,
+  countryId: string,
+  data: Prepared,
+): { result: IndicatorResult; evidence: Evidence[] } {
+  const base = { id: ind.id, title: ind.title };
+  if (ind.transform.kind === 'episodes') {
+    const r = readEpisodes(ind.transform, countryId, data);
+    const severity = severityOf(r.value, ind.severity);
+    return {
+      result: { ...base, severity },
+      evidence: [{ indicator: ind.id, variable: `episodes:${ind.transform.role}`, ...r, severity }],
+    };
+  }
+  const evidence: Evidence[] = [];
+  const reasons: string[] = [];
+  for (const variable of ind.variables) {
+    const years = yearsWithZeros(ind, data.series.get(countryId)?.get(variable), data, variable);
+    const r = years ? readSeries(ind, years, data.refYear) : undefined;
+    if (!r) {
+      reasons.push(variable);
+      continue;
+    }
+    evidence.push({
+      indicator: ind.id,
+      variable,
+      ...r,
+      severity: severityOf(r.value, ind.severity),
+    });
+  }
+  if (evidence.length === 0) {
+    const t = ind.transform;
+    const span = 'maxAgeYears' in t ? t.maxAgeYears : t.years;
+    return {
+      result: {
+        ...base,
+        severity: null,
+        missing: `no value of ${reasons.join(' or ')} in the ${span} years to ${data.refYear} published by ${data.asOf}`,
+      },
+      evidence,
+    };
+  }
+  const severities = evidence.map((e) => e.severity);
+  const severity =
+    ind.combine === 'mean'
+      ? severities.reduce((a, b) => a + b, 0) / severities.length
+      : Math.max(...severities);
+  return { result: { ...base, severity }, evidence };
+}
+
+/** The country's values of a variable, with covered years without a row as 0 if asked. */
+function yearsWithZeros(
+  ind: Indicator,
+  years: Map<number, Point> | undefined,
+  data: Prepared,
+  variable: string,
+): Map<number, Point> | undefined {
+  if (!ind.absentIsZero) return years;
+  const cov = data.coverage.get(variable);
+  if (!cov) return years;
+  const out = new Map(years ?? []);
+  const source = variable.slice(0, variable.indexOf(':'));
+  for (let y = cov.first; y <= Math.min(cov.last, data.refYear); y++) {
+    if (!out.has(y)) out.set(y, { value: 0, source, absent: true });
+  }
+  return out;
+}
+
+function readSeries(
+  ind: Indicator,
+  years: Map<number, Point>,
+  refYear: number,
+): Reading | undefined {
+  const t = ind.transform;
+  const at = (y: number): Reading | undefined => {
+    const p = years.get(y);
+    if (!p || p.value === null) return undefined;
+    const r: Reading = { value: p.value, year: y, source: p.source };
+    if (p.release !== undefined) r.release = p.release;
+    if (p.absent) r.note = 'no row in a year the source covers: 0';
+    return r;
+  };
+  const latest = (to: number, maxAge: number): Reading | undefined => {
+    for (let y = to; y > to - maxAge; y--) {
+      const r = at(y);
+      if (r) return r;
+    }
+    return undefined;
+  };
+  switch (t.kind) {
+    case 'latest':
+      return latest(refYear, t.maxAgeYears);
+    case 'change': {
+      const now = latest(refYear, t.maxAgeYears);
+      if (!now) return undefined;
+      const then = latest(now.year - t.years, t.maxAgeYears);
+      if (!then) return undefined;
+      return { ...now, value: now.value - then.value, note: `change since ${then.year}` };
+    }
+    case 'window': {
+      const rs: Reading[] = [];
+      for (let y = refYear; y > refYear - t.years; y--) {
+        const r = at(y);
+        if (r) rs.push(r);
+      }
+      if (rs.length === 0) return undefined;
+      if (t.stat === 'max' || t.stat === 'min') {
+        const pick = rs.reduce((a, b) =>
+          (t.stat === 'max' ? b.value > a.value : b.value < a.value) ? b : a,
+        );
+        return { ...pick, note: pick.note ?? `${t.stat} of ${rs.length} years to ${rs[0]!.year}` };
+      }
+      const sum = rs.reduce((a, b) => a + b.value, 0);
+      return {
+        ...rs[0]!,
+        value: t.stat === 'sum' ? sum : sum / rs.length,
+        note: rs.every((r) => r.note)
+          ? 'no row in the years the source covers: 0'
+          : `${t.stat} of ${rs.length} years to ${rs[0]!.year}`,
+      };
+    }
+    case 'episodes':
+      return undefined;
+  }
+}
+
+/**
+ * Years since a mass-killing episode of the country was last under way, as known on the
+ * as-of date: 0 while one is under way; `years` (beyond the window) when none was.
+ */
+function readEpisodes(
+  t: Extract<Indicator['transform'], { kind: 'episodes' }>,
+  countryId: string,
+  data: Prepared,
+): Reading & { note: string } {
+  const list =
+    (t.role === 'location' ? data.episodesByLocation : data.episodesByResponsible).get(countryId) ??
+    [];
+  let best: { since: number; lastYear: number; codes: string[] } | undefined;
+  for (const e of list) {
+    if (t.stateLedOnly && !e.stateLed) continue;
+    const lastYear = Math.min(e.endYear ?? Infinity, data.episodeYear);
+    const since = data.episodeYear - lastYear;
+    if (since >= t.years) continue;
+    if (!best || since < best.since) best = { since, lastYear, codes: [e.code] };
+    else if (since === best.since) best.codes.push(e.code);
+  }
+  if (!best) {
+    return {
+      value: t.years,
+      year: data.episodeYear,
+      source: 'ewp-episodes',
+      note: `no episode under way in ${data.episodeYear - t.years + 1}–${data.episodeYear}`,
+    };
+  }
+  return {
+    value: best.since,
+    year: best.lastYear,
+    source: 'ewp-episodes',
+    note:
+      best.since === 0
+        ? `under way in ${best.lastYear}: ${best.codes.join(', ')}`
+        : `last under way in ${best.lastYear}: ${best.codes.join(', ')}`,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function roundOrNull(x: number | null): number | null {
+  return x === null ? null : round(x);
+}

@@ -1,0 +1,161 @@
+/**
+ * Structural-risk frameworks as data: groups of factors, each measured by indicators that
+ * read variables of the store, map them to a severity from 0 (absent) to 4 (extreme), and
+ * aggregate into an overall score placed on five tiers.
+ *
+ * These types describe a framework after validation (`validateFramework`); the JSON files in
+ * `content/frameworks/` have exactly this shape.
+ */
+
+/** The five tiers, from most to least risk. */
+export type Tier = 'extreme' | 'high' | 'moderate' | 'low' | 'negligible';
+
+/** Every tier, most risk first. */
+export const TIERS: readonly Tier[] = ['extreme', 'high', 'moderate', 'low', 'negligible'];
+
+/** Highest severity of a factor or indicator; 0 means the condition is absent. */
+export const MAX_SEVERITY = 4;
+
+/**
+ * How several numbers (severities of indicators, factors or groups) become one, each
+ * weighted by its `weight`:
+ * - `mean`: weighted arithmetic mean;
+ * - `max`: the largest (weights ignored); "one factor can be enough";
+ * - `power-mean`: (Σ w·xᵖ / Σ w)^(1/p), between the mean (p = 1) and the max (p → ∞):
+ *   severe parts count more than mild ones, so several present factors add up while one
+ *   extreme factor still pulls the result up;
+ * - `min`: the smallest (weights ignored); for derived factors that need every part.
+ * Missing parts are left out, never counted as 0.
+ */
+export type Aggregation =
+  { method: 'mean' } | { method: 'max' } | { method: 'min' } | { method: 'power-mean'; p: number };
+
+/**
+ * How an indicator turns a country's yearly values of a variable into one number, looking
+ * back from the reference year (the calendar year of the as-of date):
+ * - `latest`: the most recent value of a year in (ref − maxAgeYears, ref];
+ * - `window`: `stat` of the values of the years in (ref − years, ref] (at least one needed);
+ * - `change`: latest value minus the value `years` earlier (both within `maxAgeYears` of
+ *   their target year); negative when the variable fell;
+ * - `episodes`: mass-killing episodes located in the country (`role: 'location'`) or by its
+ *   state (`'responsible'`): the number of years since one was last under way, 0 when one is
+ *   under way in the reference year; absent (severity 0) when none in the last `years` years.
+ */
+export type Transform =
+  | { kind: 'latest'; maxAgeYears: number }
+  | { kind: 'window'; stat: 'max' | 'min' | 'mean' | 'sum'; years: number }
+  | { kind: 'change'; years: number; maxAgeYears: number }
+  | { kind: 'episodes'; role: 'location' | 'responsible'; years: number; stateLedOnly?: boolean };
+
+/**
+ * How a transformed value maps to a severity in [0, 4]:
+ * - `thresholds`: four cut-points; the severity is how many of them the value reaches
+ *   (`≥` when `direction` is `higher-is-worse`, `≤` when `lower-is-worse`); cut-points are
+ *   ordered in the direction of worsening;
+ * - `linear`: continuous; `best` maps to 0, `worst` to 4, linear in between, clamped.
+ *   `worst < best` means lower values are worse.
+ */
+export type SeverityMapping =
+  | {
+      kind: 'thresholds';
+      direction: 'higher-is-worse' | 'lower-is-worse';
+      thresholds: [number, number, number, number];
+    }
+  | { kind: 'linear'; best: number; worst: number };
+
+/**
+ * One measurement of a factor. With several `variables`, each is transformed and mapped
+ * on its own and the severities are combined by `combine` (default `max`): the alternatives
+ * are usually the same quantity from different sources or periods (UCDP from 1989, PITF
+ * before), so the worst available reading counts.
+ */
+export interface Indicator {
+  id: string;
+  title: string;
+  /** Store variable names, `<source kind>:<column>`. Empty only for `episodes` transforms. */
+  variables: string[];
+  transform: Transform;
+  severity: SeverityMapping;
+  /** Relative weight in the factor's aggregation, in (0, 10]. */
+  weight: number;
+  /** How the severities of several variables combine; default `max`. */
+  combine?: 'max' | 'mean';
+  /**
+   * For event lists (conflict and crisis datasets) that only list the country-years when
+   * something happened: a year the source covers with no row for the country counts as 0.
+   * Coverage is the span of years the variable has for any country on the as-of date.
+   */
+  absentIsZero?: boolean;
+  /** What the indicator measures and its limits, for reports. */
+  note?: string;
+}
+
+/** A factor: scored from its indicators, derived from other factors, or left to analysts. */
+export interface Factor {
+  id: string;
+  title: string;
+  description: string;
+  /** Relative weight in the group's aggregation, in (0, 10]. */
+  weight: number;
+  /** How indicator severities combine (default `max`). */
+  aggregation?: Aggregation;
+  indicators: Indicator[];
+  /**
+   * A factor computed from other factors' severities (ids anywhere in the framework),
+   * combined by `aggregation` (e.g. `min`: all of them must be present). Dependencies must
+   * not form a cycle.
+   */
+  derivedFrom?: string[];
+  /**
+   * True when no public data measures it: only an analyst can set it. Without an analyst
+   * value it is reported missing, never scored 0.
+   */
+  analystInput?: boolean;
+}
+
+/** A group of factors (social, regime, economic, armed conflict, …). */
+export interface Group {
+  id: string;
+  title: string;
+  /** Relative weight in the overall aggregation, in (0, 10]. */
+  weight: number;
+  /** How factor severities combine into the group score in [0, 4]. */
+  aggregation: Aggregation;
+  factors: Factor[];
+}
+
+/**
+ * Lower bounds of the tiers on the overall score scale [0, 4]: a score ≥ `extreme` is
+ * extreme, ≥ `high` is high, and so on; `negligible` must be 0. Strictly decreasing.
+ */
+export type TierCutPoints = Record<Tier, number>;
+
+/** One entry of a framework's history. */
+export interface ChangelogEntry {
+  version: number;
+  /** ISO date `YYYY-MM-DD`. */
+  date: string;
+  changes: string;
+}
+
+/** A structural-risk framework, one version of it. */
+export interface Framework {
+  id: string;
+  /** Positive integer; versions of the same id coexist as separate files. */
+  version: number;
+  title: string;
+  description: string;
+  /** Where the factor list comes from (publication), in the project's words. */
+  basis: string;
+  changelog: ChangelogEntry[];
+  /** How group scores combine into the overall score in [0, 4]. */
+  aggregation: Aggregation;
+  tiers: TierCutPoints;
+  /**
+   * Least share of scorable indicators (those with a data source) that must have data for
+   * the country to get a score and tier; below it the assessment reports `tier: null`.
+   * In [0, 1]; default 0.5.
+   */
+  minCoverage?: number;
+  groups: Group[];
+}

@@ -1,0 +1,224 @@
+import type { Country } from '../core/countries/types.js';
+import { InputError } from '../core/errors.js';
+import { parseAsOf, yearOf, yearsBefore } from '../core/frameworks/as-of.js';
+import { assessCountries } from '../core/frameworks/assess.js';
+import type {
+  AssessmentInput,
+  CountryAssessment,
+  Episode,
+  Observation,
+  Override,
+} from '../core/frameworks/assess.js';
+import type { Framework } from '../core/frameworks/types.js';
+import type { Store } from '../store/database.js';
+import { listEpisodes } from '../store/episodes-repository.js';
+import { observationsAsOf } from '../store/observations-repository.js';
+import { frameworkVariables, loadFramework } from './frameworks.js';
+
+/** The default framework of `lens assess` and `lens backtest`. */
+export const DEFAULT_FRAMEWORK = 'preconditions-2011';
+
+/** How a country is named in reports (the JSON contract's `country` object). */
+export interface CountryRef {
+  id: string;
+  name: string;
+  cow?: number;
+  iso3?: string;
+}
+
+/** One country's assessment as `lens assess` reports it. */
+export interface AssessmentReport extends Omit<CountryAssessment, 'countryId'> {
+  country: CountryRef;
+}
+
+/** What `lens assess` prints as JSON. */
+export interface AssessReport {
+  framework: { id: string; version: number; title: string };
+  asOf: string;
+  assessments: AssessmentReport[];
+}
+
+/** Options of `assessWorld`. */
+export interface AssessOptions {
+  /** Framework `ID` or `ID@VERSION`; default `preconditions-2011`. */
+  framework?: string;
+  /** `YYYY-MM-DD` or `YYYY` (end of that year); default today (from `now`). */
+  asOf?: string;
+  /** Registry ids to assess; default every country that exists in the as-of year. */
+  countryIds?: readonly string[];
+  /** Analyst overrides to show (and apply unless `applyOverrides` is false). */
+  overrides?: readonly Override[];
+  applyOverrides?: boolean;
+  /** Compare with the assessment one year earlier (default true). */
+  change?: boolean;
+  /** Folder of framework files (default `content/frameworks`). */
+  frameworksDir?: string;
+  now?: Date;
+}
+
+/**
+ * Assesses every country (or `countryIds`) as of a date with a framework, from the values
+ * public on that date: two queries for the observations (the date and a year before, for
+ * the change) and one for the episodes, whatever the number of countries. Sorted by score,
+ * highest first; countries without enough data last.
+ * Throws InputError for an unknown framework or country, a bad date, or a date before any
+ * of the framework's data was published.
+ */
+export async function assessWorld(
+  store: Store,
+  countries: readonly Country[],
+  options: AssessOptions = {},
+): Promise<AssessReport> {
+  const framework = await loadFramework(
+    options.framework ?? DEFAULT_FRAMEWORK,
+    options.frameworksDir,
+  );
+  const asOf = parseAsOf(options.asOf ?? (options.now ?? new Date()).toISOString().slice(0, 10));
+  const selected = selectCountries(countries, yearOf(asOf), options.countryIds);
+  const episodes = await loadEpisodes(store);
+  const input = await loadInput(store, framework, asOf, episodes, options);
+  if (input.observations.size === 0) {
+    throw new InputError(`no data of framework ${framework.id} was public by ${asOf}`, {
+      expected: 'a later as-of date (or import the sources: `lens sync`)',
+    });
+  }
+  const previous =
+    options.change === false
+      ? undefined
+      : await loadInput(store, framework, yearsBefore(asOf, 1), episodes, options);
+  const assessed = assessCountries(
+    framework,
+    selected.map((c) => c.id),
+    input,
+    previous,
+  );
+  const byId = new Map(selected.map((c) => [c.id, c]));
+  const assessments = assessed
+    .map(({ countryId, ...rest }) => ({
+      country: countryRef(byId.get(countryId)!, yearOf(asOf)),
+      ...rest,
+    }))
+    .sort(
+      (a, b) => (b.score ?? -1) - (a.score ?? -1) || a.country.name.localeCompare(b.country.name),
+    );
+  return {
+    framework: { id: framework.id, version: framework.version, title: framework.title },
+    asOf,
+    assessments,
+  };
+}
+
+/**
+ * Countries that exist in `year` (registry `from`/`to`), or exactly `ids` (in that order).
+ * Throws InputError for an id the registry does not know.
+ */
+export function selectCountries(
+  countries: readonly Country[],
+  year: number,
+  ids?: readonly string[],
+): Country[] {
+  if (ids) {
+    const byId = new Map(countries.map((c) => [c.id, c]));
+    return ids.map((id) => {
+      const c = byId.get(id);
+      if (!c) throw new InputError(`unknown country "${id}"`, { expected: 'a registry id' });
+      return c;
+    });
+  }
+  return countries
+    .filter((c) => (c.from ?? -Infinity) <= year && year <= (c.to ?? Infinity))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The country's name and its COW and ISO 3166 alpha-3 codes valid in `year`. */
+export function countryRef(country: Country, year: number): CountryRef {
+  const code = (system: string) =>
+    country.codes.find(
+      (c) => c.system === system && (c.from ?? -Infinity) <= year && year <= (c.to ?? Infinity),
+    )?.code ?? country.codes.find((c) => c.system === system)?.code;
+  const ref: CountryRef = { id: country.id, name: country.name };
+  const cow = code('cow');
+  const iso3 = code('iso3');
+  if (cow !== undefined) ref.cow = Number(cow);
+  if (iso3 !== undefined) ref.iso3 = iso3;
+  return ref;
+}
+
+/** Episodes of the newest episode list, as the engine wants them. */
+export async function loadEpisodes(store: Store): Promise<Episode[]> {
+  // The newest coding, not the one published by the as-of date: the list is a retrospective
+  // coding, and the engine only reads the years known on the date (see docs/frameworks.md).
+  return (await listEpisodes(store)).map((e) => ({
+    code: e.code,
+    name: e.name,
+    locationCountryIds: e.locationCountryIds,
+    responsibleCountryIds: e.responsibleCountryIds,
+    startYear: e.startYear,
+    endYear: e.endYear,
+    stateLed: e.stateLed,
+  }));
+}
+
+/**
+ * The engine's input for one date: every value of the framework's variables public on
+ * `asOf`, for all countries, in one query (years limited to what the indicators look at).
+ */
+export async function loadInput(
+  store: Store,
+  framework: Framework,
+  asOf: string,
+  episodes: readonly Episode[],
+  options: { overrides?: readonly Override[]; applyOverrides?: boolean } = {},
+): Promise<AssessmentInput> {
+  const refYear = yearOf(asOf);
+  const rows = await observationsAsOf(store, {
+    variables: frameworkVariables(framework),
+    asOf,
+    fromYear: refYear - lookbackYears(framework) + 1,
+    toYear: refYear,
+  });
+  const observations = new Map<string, Observation[]>();
+  for (const r of rows) {
+    const [source, release] = splitSource(r.source);
+    const o: Observation = {
+      variable: r.variable,
+      year: r.year,
+      value: r.value,
+      source,
+      availableFrom: r.availableFrom,
+    };
+    if (release) o.release = release;
+    const list = observations.get(r.countryId);
+    if (list) list.push(o);
+    else observations.set(r.countryId, [o]);
+  }
+  return {
+    asOf,
+    observations,
+    episodes,
+    overrides: options.overrides,
+    applyOverrides: options.applyOverrides,
+  };
+}
+
+/** How many years back (counting the reference year) any indicator of the framework reads. */
+export function lookbackYears(framework: Framework): number {
+  let years = 1;
+  for (const g of framework.groups) {
+    for (const f of g.factors) {
+      for (const i of f.indicators) {
+        const t = i.transform;
+        if (t.kind === 'latest') years = Math.max(years, t.maxAgeYears);
+        else if (t.kind === 'window') years = Math.max(years, t.years);
+        else if (t.kind === 'change') years = Math.max(years, t.years + 2 * t.maxAgeYears);
+      }
+    }
+  }
+  return years;
+}
+
+/** `vdem v14` → [`vdem`, `v14`]. */
+function splitSource(source: string): [string, string | undefined] {
+  const i = source.indexOf(' ');
+  return i < 0 ? [source, undefined] : [source.slice(0, i), source.slice(i + 1)];
+}

@@ -1,0 +1,320 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lastKnownYear, parseAsOf } from '../../../src/core/frameworks/as-of.js';
+import {
+  aggregate,
+  assessCountry,
+  severityOf,
+  tierOf,
+} from '../../../src/core/frameworks/assess.js';
+import type {
+  AssessmentInput,
+  Episode,
+  Observation,
+  Override,
+} from '../../../src/core/frameworks/assess.js';
+import type { SeverityMapping } from '../../../src/core/frameworks/types.js';
+import { fixtureFramework } from './fixture.js';
+
+const framework = fixtureFramework();
+
+function rol(year: number, value: number | null, availableFrom = `${year + 1}-03-31`): Observation {
+  return { variable: 'vdem:v2xcl_rol', year, value, source: 'vdem', release: 'v14', availableFrom };
+}
+
+function bd(year: number, value: number): Observation {
+  return {
+    variable: 'ucdp-brd:bd_best',
+    year,
+    value,
+    source: 'ucdp-brd',
+    availableFrom: `${year + 1}-06-30`,
+  };
+}
+
+const episode: Episode = {
+  code: 'xxx1990s1',
+  name: 'government vs. rebels',
+  locationCountryIds: ['aaa'],
+  responsibleCountryIds: ['aaa'],
+  startYear: 1990,
+  endYear: 1994,
+  stateLed: true,
+};
+
+function input(
+  asOf: string,
+  observations: Record<string, Observation[]>,
+  extra: Partial<AssessmentInput> = {},
+): AssessmentInput {
+  return {
+    asOf,
+    observations: new Map(Object.entries(observations)),
+    episodes: [episode],
+    ...extra,
+  };
+}
+
+describe('as-of dates', () => {
+  it('reads a bare year as the end of that year and rejects bad dates', () => {
+    assert.equal(parseAsOf('1997'), '1997-12-31');
+    assert.equal(parseAsOf('2001-06-30'), '2001-06-30');
+    assert.throws(() => parseAsOf('2001-02-30'), /invalid as-of date/);
+    assert.throws(() => parseAsOf('last year'), /expected YYYY-MM-DD or YYYY/);
+  });
+
+  it('knows which years are complete (plus a lag) on a date', () => {
+    assert.equal(lastKnownYear('1997-12-31'), 1997);
+    assert.equal(lastKnownYear('1997-12-30'), 1996);
+    assert.equal(lastKnownYear('1998-03-31', 3), 1997);
+    assert.equal(lastKnownYear('1998-03-30', 3), 1996);
+  });
+});
+
+describe('severity and aggregation', () => {
+  it('maps values by thresholds in either direction, and linearly with clamping', () => {
+    const low: SeverityMapping = {
+      kind: 'thresholds',
+      direction: 'lower-is-worse',
+      thresholds: [0.8, 0.6, 0.4, 0.2],
+    };
+    assert.deepEqual(
+      [0.9, 0.8, 0.5, 0.2, 0].map((v) => severityOf(v, low)),
+      [0, 1, 2, 4, 4],
+    );
+    const lin = { kind: 'linear', best: 0, worst: 4 } as const;
+    assert.deepEqual(
+      [-1, 1, 3.5, 9].map((v) => severityOf(v, lin)),
+      [0, 1, 3.5, 4],
+    );
+  });
+
+  it('aggregates by mean, max, min and power mean, null for nothing', () => {
+    const xs = [
+      { value: 4, weight: 1 },
+      { value: 0, weight: 3 },
+    ];
+    assert.equal(aggregate(xs, { method: 'mean' }), 1);
+    assert.equal(aggregate(xs, { method: 'max' }), 4);
+    assert.equal(aggregate(xs, { method: 'min' }), 0);
+    assert.equal(aggregate(xs, { method: 'power-mean', p: 2 }), 2);
+    assert.equal(aggregate([], { method: 'mean' }), null);
+  });
+
+  it('places scores on tiers by their lower bounds', () => {
+    const cuts = framework.tiers;
+    assert.deepEqual(
+      [3.2, 3, 2.5, 1.5, 1.2, 0.3].map((s) => tierOf(s, cuts)),
+      ['extreme', 'extreme', 'high', 'moderate', 'low', 'negligible'],
+    );
+  });
+});
+
+describe('assessCountry', () => {
+  const world = {
+    aaa: [rol(1995, 0.7), rol(1996, 0.3), bd(1996, 1500)],
+    bbb: [rol(1996, 0.9), bd(1990, 30)],
+  };
+
+  it('scores factors with their evidence, groups, overall score and tier', () => {
+    const a = assessCountry(framework, 'aaa', input('1997-12-31', world));
+    const f = new Map(a.factors.map((x) => [x.id, x]));
+    assert.equal(f.get('rule-of-law')?.severity, 3);
+    assert.deepEqual(f.get('rule-of-law')?.evidence, [
+      {
+        indicator: 'rol',
+        variable: 'vdem:v2xcl_rol',
+        value: 0.3,
+        year: 1996,
+        source: 'vdem',
+        release: 'v14',
+        severity: 3,
+      },
+    ]);
+    assert.equal(f.get('armed-conflict')?.severity, 3);
+    // Last under way in 1994, three years before 1997: within 5 years.
+    assert.equal(f.get('history')?.severity, 3);
+    assert.equal(f.get('war-crimes-threat')?.severity, 3);
+    assert.equal(f.get('war-crimes-threat')?.kind, 'derived');
+    assert.deepEqual(a.groups, [
+      { id: 'regime', title: 'Regime', score: 3 },
+      { id: 'conflict', title: 'Conflict', score: 3 },
+    ]);
+    assert.equal(a.score, 3);
+    assert.equal(a.tier, 'extreme');
+    assert.equal(a.coverage, 1);
+    assert.deepEqual(
+      a.drivers.map((d) => d.factor),
+      ['rule-of-law', 'armed-conflict', 'history'],
+    );
+  });
+
+  it('reports analyst factors and missing data as missing, never as 0', () => {
+    const a = assessCountry(
+      framework,
+      'ccc',
+      input('1997-12-31', { ...world, ccc: [bd(1996, 2000)] }),
+    );
+    const f = new Map(a.factors.map((x) => [x.id, x]));
+    assert.equal(f.get('militias')?.severity, null);
+    assert.equal(f.get('militias')?.kind, 'analyst');
+    assert.equal(f.get('rule-of-law')?.severity, null);
+    // The derived factor needs both its parts.
+    assert.equal(f.get('war-crimes-threat')?.severity, null);
+    assert.deepEqual(
+      a.missing.map((m) => [m.factor, m.indicator ?? null]),
+      [
+        ['rule-of-law', 'rol'],
+        ['militias', null],
+        ['war-crimes-threat', null],
+      ],
+    );
+    assert.match(a.missing[0]!.reason, /no value of vdem:v2xcl_rol in the 3 years to 1997/);
+    // The regime group has no factor with data: it is left out, not counted as 0.
+    assert.equal(a.groups[0]?.score, null);
+    assert.equal(a.score, 3);
+    assert.equal(a.coverage, 0.667);
+  });
+
+  it('gives no score or tier below the minimum coverage', () => {
+    const a = assessCountry(framework, 'ddd', input('1997-12-31', { ...world, ddd: [] }));
+    // Battle deaths are known absent (0) and the episode list has nothing: 2 of 3 indicators.
+    assert.equal(a.coverage, 0.667);
+    const sparse = assessCountry(
+      { ...framework, minCoverage: 0.9 },
+      'ddd',
+      input('1997-12-31', { ...world, ddd: [] }),
+    );
+    assert.equal(sparse.score, null);
+    assert.equal(sparse.tier, null);
+  });
+
+  it('reads covered years without a row of an event list as 0, and uncovered years as missing', () => {
+    const a = assessCountry(framework, 'bbb', input('1997-12-31', world));
+    const conflict = a.factors.find((x) => x.id === 'armed-conflict')!;
+    assert.equal(conflict.severity, 0);
+    assert.equal(conflict.evidence[0]?.note, 'no row in a year the source covers: 0');
+    // As of 1989 the event list covers nothing yet: missing, not 0.
+    const early = assessCountry(
+      framework,
+      'bbb',
+      input('1989-12-31', { bbb: [rol(1988, 0.9)], aaa: [bd(1990, 30)] }),
+    );
+    assert.equal(early.factors.find((x) => x.id === 'armed-conflict')?.severity, null);
+  });
+
+  it('uses only values published by the as-of date', () => {
+    // V-Dem 1996 published 1997-03-31: not known on 1997-03-30.
+    const a = assessCountry(framework, 'aaa', input('1997-03-30', world));
+    const r = a.factors.find((x) => x.id === 'rule-of-law')!;
+    assert.equal(r.evidence[0]?.year, 1995);
+    assert.equal(r.severity, 1);
+    // Battle deaths of 1996 are published 1997-06-30: the event list covers nothing in the
+    // window yet on 1997-03-30, so the factor is missing.
+    assert.equal(a.factors.find((x) => x.id === 'armed-conflict')?.severity, null);
+    // An episode under way in 1994 was not known as of the middle of 1994.
+    const mid = assessCountry(framework, 'aaa', input('1994-06-30', world));
+    assert.equal(mid.factors.find((x) => x.id === 'history')?.evidence[0]?.year, 1993);
+  });
+
+  it('takes the newest vintage of a value published by the date', () => {
+    const vintages = { aaa: [rol(1996, 0.3, '1997-03-31'), rol(1996, 0.9, '1998-03-31')] };
+    const a = assessCountry(framework, 'aaa', input('1997-12-31', vintages));
+    assert.equal(a.factors.find((x) => x.id === 'rule-of-law')?.evidence[0]?.value, 0.3);
+    const b = assessCountry(framework, 'aaa', input('1998-12-31', vintages));
+    assert.equal(b.factors.find((x) => x.id === 'rule-of-law')?.evidence[0]?.value, 0.9);
+  });
+
+  it('shows overrides beside computed values and applies them unless told not to', () => {
+    const overrides: Override[] = [
+      {
+        countryId: 'aaa',
+        factorId: 'militias',
+        severity: 4,
+        reason: 'armed youth wings',
+        source: 'field report 12',
+        by: 'analyst-1',
+        at: '1997-11-02T10:00:00Z',
+      },
+      {
+        countryId: 'aaa',
+        factorId: 'rule-of-law',
+        severity: 1,
+        reason: 'reform',
+        source: 'report',
+        by: 'analyst-2',
+        at: '1997-11-03T10:00:00Z',
+      },
+      {
+        countryId: 'aaa',
+        factorId: 'rule-of-law',
+        severity: 0,
+        reason: 'later view',
+        source: 'report',
+        by: 'analyst-2',
+        at: '1999-01-01T10:00:00Z',
+      },
+    ];
+    const a = assessCountry(framework, 'aaa', input('1997-12-31', world, { overrides }));
+    const f = new Map(a.factors.map((x) => [x.id, x]));
+    assert.equal(f.get('militias')?.severity, 4);
+    assert.equal(f.get('militias')?.computedSeverity, null);
+    assert.equal(f.get('militias')?.override?.by, 'analyst-1');
+    assert.equal(
+      f.get('rule-of-law')?.severity,
+      1,
+      'the override recorded after the date is not seen',
+    );
+    assert.equal(f.get('rule-of-law')?.computedSeverity, 3);
+    assert.equal(f.get('rule-of-law')?.overrideApplied, true);
+    // The derived factor follows the overridden severity.
+    assert.equal(f.get('war-crimes-threat')?.severity, 1);
+    assert.equal(a.groups[0]?.score, 2.5);
+
+    const automatic = assessCountry(
+      framework,
+      'aaa',
+      input('1997-12-31', world, { overrides, applyOverrides: false }),
+    );
+    const g = new Map(automatic.factors.map((x) => [x.id, x]));
+    assert.equal(g.get('rule-of-law')?.severity, 3);
+    assert.equal(g.get('rule-of-law')?.override?.severity, 1, 'shown, not applied');
+    assert.equal(g.get('rule-of-law')?.overrideApplied, false);
+    assert.equal(automatic.score, 3);
+  });
+
+  it('reports the change from one year earlier', () => {
+    const series = {
+      aaa: [rol(1994, 0.9), rol(1995, 0.9), rol(1996, 0.3), bd(1995, 0), bd(1996, 1500)],
+    };
+    const a = assessCountry(
+      framework,
+      'aaa',
+      input('1997-12-31', series),
+      input('1996-12-31', series),
+    );
+    assert.equal(a.change?.direction, 'deteriorated');
+    assert.equal(a.change?.previousAsOf, '1996-12-31');
+    assert.equal(a.change?.previousTier, 'moderate');
+    assert.equal(a.tier, 'extreme');
+    assert.deepEqual(
+      a.change?.factors.map((x) => x.id),
+      ['rule-of-law', 'armed-conflict', 'war-crimes-threat'],
+    );
+    const back = assessCountry(
+      framework,
+      'aaa',
+      input('1996-12-31', series),
+      input('1997-12-31', series),
+    );
+    assert.equal(back.change?.direction, 'improved');
+    const same = assessCountry(
+      framework,
+      'aaa',
+      input('1997-12-31', series),
+      input('1997-12-31', series),
+    );
+    assert.equal(same.change?.direction, 'unchanged');
+    assert.equal(same.change?.delta, 0);
+  });
+});
