@@ -13,6 +13,7 @@ import type { SyncReport } from '../services/sync.js';
 import { FORMATS, render } from './output.js';
 import type { Format } from './output.js';
 import { ProgressBar } from './progress.js';
+import { registerRiskCommands } from './commands/risk.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
 
@@ -227,6 +228,8 @@ export function buildProgram(): Command {
         );
       },
     );
+
+  registerRiskCommands(program, db);
 
   program
     .command('start')

@@ -3,6 +3,8 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Store } from './database.js';
 import type { MigrationContext } from './migrations/context.js';
 import * as initial from './migrations/0001-initial.js';
+import * as events from './migrations/0002-events.js';
+import * as overrides from './migrations/0003-overrides.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -15,6 +17,8 @@ interface MigrationModule {
  */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-initial': initial,
+  '0002-events': events,
+  '0003-overrides': overrides,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */
@@ -23,7 +27,8 @@ export async function migrateToLatest(store: Store): Promise<void> {
   const all: Record<string, Migration> = {};
   for (const [name, m] of Object.entries(MIGRATIONS)) all[name] = { up: (db) => m.up(db, ctx) };
   const provider: MigrationProvider = { getMigrations: async () => all };
-  const migrator = new Migrator({ db: store.db, provider });
+  // Migrations written in parallel branches may land out of name order.
+  const migrator = new Migrator({ db: store.db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

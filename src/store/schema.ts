@@ -12,6 +12,16 @@ export interface Schema {
   unmatched_rows: UnmatchedRowsTable;
   episodes: EpisodesTable;
   episode_countries: EpisodeCountriesTable;
+  factor_overrides: FactorOverridesTable;
+  event_imports: EventImportsTable;
+  event_import_unmatched: EventImportUnmatchedTable;
+  events: EventsTable;
+  field_reports: FieldReportsTable;
+  escalation_status: EscalationStatusTable;
+  alerts: AlertsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 /** Key/value facts about the store itself (e.g. which country registry it mirrors). */
@@ -121,4 +131,191 @@ export interface EpisodeCountriesTable {
   position: number;
   cow: number;
   country_id: string | null;
+}
+
+/**
+ * An analyst's severity (0-4) for one factor of one framework and country, with reason,
+ * source, author and time (ISO timestamp). `effective_from` (`YYYY-MM-DD`): assessments
+ * as of earlier dates ignore it; `withdrawn_at` set: no longer applies.
+ */
+export interface FactorOverridesTable {
+  id: Generated<number>;
+  framework_id: string;
+  country_id: string;
+  factor_id: string;
+  severity: number;
+  reason: string;
+  source: string;
+  created_by: string;
+  created_at: string;
+  effective_from: string | null;
+  withdrawn_at: string | null;
+  organisation: string | null;
+  tlp: Generated<string>;
+}
+
+/**
+ * One imported event file. `content_hash` (SHA-256) makes re-imports of the same file a
+ * no-op; `stored` events were written (new or replacing an earlier copy), `new_events` of them
+ * were not in the store before, `unmatched` rows named no known country, `skipped` rows are
+ * outside the taxonomy (GDELT codes the monitor does not read). `imported_at` ISO timestamp.
+ */
+export interface EventImportsTable {
+  id: Generated<number>;
+  kind: string;
+  file_name: string;
+  address: string;
+  content_hash: string;
+  rows: number;
+  stored: number;
+  new_events: number;
+  unmatched: number;
+  skipped: number;
+  imported_at: string;
+}
+
+/** An event row whose country could not be identified. */
+export interface EventImportUnmatchedTable {
+  import_id: number;
+  line: number;
+  label: string;
+  keys: string;
+  reason: string;
+  non_country: number;
+}
+
+/**
+ * One event (see `EscalationEvent` in `src/core/escalation/types.ts`), unique by `(source,
+ * source_id)`. Dates ISO; `actors` and `sources` JSON arrays; `civilian_targeted` 0/1;
+ * `review_state` null for imported events, the field report's state otherwise.
+ */
+export interface EventsTable {
+  id: Generated<number>;
+  source: string;
+  source_id: string;
+  country_id: string;
+  date_start: string;
+  date_end: string;
+  date_precision: string;
+  place_name: string | null;
+  admin1: string | null;
+  admin2: string | null;
+  admin3: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  place_precision: string;
+  category: string;
+  civilian_targeted: number;
+  actor1_type: string | null;
+  actor1_name: string | null;
+  actor2_type: string | null;
+  actors: string;
+  target_group: string | null;
+  deaths_best: number | null;
+  deaths_low: number | null;
+  deaths_high: number | null;
+  accountability: string;
+  relates_to: string | null;
+  sources: string;
+  reliability: string;
+  sharing: string;
+  review_state: string | null;
+  import_id: number | null;
+  line: number | null;
+  release: string | null;
+  reported_by: string | null;
+  recorded_at: string;
+  notes: string | null;
+}
+
+/**
+ * The review of a field report (its event row holds the content). `candidates` JSON: the
+ * likely duplicates found when it was submitted; `duplicate_of` the event key it repeats.
+ */
+export interface FieldReportsTable {
+  event_id: number;
+  state: string;
+  submitted_by: string;
+  submitted_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+  duplicate_of: string | null;
+  candidates: string;
+}
+
+/** A country's current escalation status; `status` is the full status as JSON. */
+export interface EscalationStatusTable {
+  country_id: string;
+  as_of: string;
+  stage: string;
+  imminent: number;
+  tier: string | null;
+  sharing: string;
+  rules: string;
+  status: string;
+  updated_at: string;
+}
+
+/**
+ * An alert. At most one open (unresolved) alert per `dedup_key`; a repeat bumps
+ * `occurrences` and `last_seen_at`. `evidence` JSON array of event keys. Times ISO.
+ */
+export interface AlertsTable {
+  id: Generated<number>;
+  dedup_key: string;
+  kind: string;
+  country_id: string;
+  stage: string;
+  indicator: string | null;
+  title: string;
+  as_of: string;
+  evidence: string;
+  sharing: string;
+  raised_at: string;
+  last_seen_at: string;
+  occurrences: number;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+
+/**
+ * A webhook subscriber. `kinds` / `country_ids` JSON arrays (null: all); alerts above
+ * `max_sharing` (a TLP level) are not sent.
+ */
+export interface WebhookSubscriptionsTable {
+  id: Generated<number>;
+  url: string;
+  secret: string;
+  kinds: string | null;
+  country_ids: string | null;
+  max_sharing: string;
+  active: number;
+  created_at: string;
+}
+
+/** One alert to deliver to one subscriber: `pending`, `delivered` or `failed` (gave up). */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  subscription_id: number;
+  alert_id: number;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+/** The delivery log: one row per HTTP attempt. */
+export interface WebhookAttemptsTable {
+  delivery_id: number;
+  attempt: number;
+  attempted_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
 }
