@@ -4,11 +4,13 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Transaction } from 'kysely';
 import type { CountryRegistry } from '../core/countries/registry.js';
+import type { Country } from '../core/countries/types.js';
 import { InputError } from '../core/errors.js';
 import { detectKind, sourceByKind } from '../sources/index.js';
 import type {
   CountryKey,
   EpisodeRecord,
+  ObservationRecord,
   OnProgress,
   SourceDescriptor,
   SourceKind,
@@ -205,11 +207,41 @@ async function importObservations(
   const availability = availabilityFor(source.publicationLagMonths, releasedOn);
   const seen = new Map<string, { line: number; label: string }>();
   const countries = new Set<string>();
+  const yielding: { record: ObservationRecord; countryId: string; key: string }[] = [];
   let batch = emptyObservationColumns();
   let rows = 0;
   let observations = 0;
+  const add = async (record: ObservationRecord, countryId: string) => {
+    countries.add(countryId);
+    const availableFrom = availability(record.year);
+    for (const name in record.values) {
+      let id = variableIds.get(name);
+      if (id === undefined) id = await addVariable(trx, variableIds, source.kind, name);
+      batch.variableId.push(id);
+      batch.countryId.push(countryId);
+      batch.year.push(record.year);
+      batch.value.push(record.values[name] ?? null);
+      batch.availableFrom.push(availableFrom);
+    }
+    if (batch.variableId.length >= BATCH) {
+      observations += batch.variableId.length;
+      await insertObservations(store, trx, releaseId, batch);
+      batch = emptyObservationColumns();
+    }
+  };
   for await (const record of read(path, onProgress)) {
     rows++;
+    if (record.placeholder) {
+      unmatched.push({
+        line: record.line,
+        label: record.label,
+        keys: formatKeys(record.keys),
+        year: record.year,
+        reason: record.placeholder,
+        nonCountry: true,
+      });
+      continue;
+    }
     const match = resolver(record.keys, record.year);
     if (!match.countryId) {
       unmatched.push({
@@ -223,6 +255,10 @@ async function importObservations(
       continue;
     }
     const key = `${match.countryId}|${record.year}`;
+    if (record.yields) {
+      yielding.push({ record, countryId: match.countryId, key });
+      continue;
+    }
     const earlier = seen.get(key);
     if (earlier) {
       throw new InputError(
@@ -231,22 +267,24 @@ async function importObservations(
       );
     }
     seen.set(key, { line: record.line, label: record.label });
-    countries.add(match.countryId);
-    const availableFrom = availability(record.year);
-    for (const name in record.values) {
-      let id = variableIds.get(name);
-      if (id === undefined) id = await addVariable(trx, variableIds, source.kind, name);
-      batch.variableId.push(id);
-      batch.countryId.push(match.countryId);
-      batch.year.push(record.year);
-      batch.value.push(record.values[name] ?? null);
-      batch.availableFrom.push(availableFrom);
+    await add(record, match.countryId);
+  }
+  // Rows that give way to another row of their country-year: kept only where none came.
+  for (const { record, countryId, key } of yielding) {
+    const other = seen.get(key);
+    if (other) {
+      unmatched.push({
+        line: record.line,
+        label: record.label,
+        keys: formatKeys(record.keys),
+        year: record.year,
+        reason: `superseded by line ${other.line} ("${other.label}"): this row ${record.yields}`,
+        nonCountry: true,
+      });
+      continue;
     }
-    if (batch.variableId.length >= BATCH) {
-      observations += batch.variableId.length;
-      await insertObservations(store, trx, releaseId, batch);
-      batch = emptyObservationColumns();
-    }
+    seen.set(key, { line: record.line, label: record.label });
+    await add(record, countryId);
   }
   observations += batch.variableId.length;
   await insertObservations(store, trx, releaseId, batch);
@@ -343,18 +381,26 @@ function countryResolver(registry: CountryRegistry): (keys: CountryKey[], year: 
     let match: Match | undefined;
     for (const key of keys) {
       if (key.code === '') continue;
-      const country =
+      let country =
         key.system === 'name'
           ? registry.fromName(key.code, year)
           : registry.fromCode(key.system, key.code, year);
+      if (country && key.system !== 'name') {
+        country = sharedCodeByName(registry, country, key, keys, year);
+      }
       if (country) {
         match = { countryId: country.id, reason: '', nonCountry: false };
         break;
       }
     }
     if (!match) {
-      const names = keys.filter((k) => k.system === 'name').map((k) => k.code);
-      const reason = names.map((n) => registry.nonCountryReason(n)).find((r) => r !== undefined);
+      const reason = keys
+        .map((k) =>
+          k.code === '' || k.system === 'polity'
+            ? undefined
+            : registry.nonCountryReason(k.code, k.system),
+        )
+        .find((r) => r !== undefined);
       match = reason
         ? { reason, nonCountry: true }
         : { reason: `no country matches ${formatKeys(keys)} in ${year}`, nonCountry: false };
@@ -362,6 +408,35 @@ function countryResolver(registry: CountryRegistry): (keys: CountryKey[], year: 
     cache.set(cacheKey, match);
     return match;
   };
+}
+
+/**
+ * In the year of a succession a code can belong to both states (COW 345 is Yugoslavia and,
+ * from 2006, Serbia), and sources list both that year. When the row's name means another
+ * state existing that year that holds the same code, the name says which one the row is.
+ */
+function sharedCodeByName(
+  registry: CountryRegistry,
+  byCode: Country,
+  key: CountryKey,
+  keys: readonly CountryKey[],
+  year: number,
+): Country {
+  for (const k of keys) {
+    if (k.system !== 'name' || k.code === '') continue;
+    const named = registry.fromName(k.code, year);
+    if (!named || named.id === byCode.id) continue;
+    const exists = (named.from ?? -Infinity) <= year && year <= (named.to ?? Infinity);
+    const holds = named.codes.some(
+      (c) => c.system === key.system && normalise(c.code) === normalise(key.code),
+    );
+    if (exists && holds) return named;
+  }
+  return byCode;
+}
+
+function normalise(code: string): string {
+  return /^\d+(\.0+)?$/.test(code) ? String(Number(code)) : code.toUpperCase();
 }
 
 function formatKeys(keys: readonly CountryKey[]): string {

@@ -50,6 +50,17 @@ export interface CountryYearLayout {
    * rows verbatim) and is an error otherwise; `allow` leaves the decision to the caller.
    */
   duplicates?: 'error' | 'drop-identical' | 'allow';
+  /**
+   * Rows the source itself marks as standing for no state that year (PTS lists states
+   * before and after their existence with every score "not applicable"): returns the reason,
+   * and the importer reports the row as such instead of matching it.
+   */
+  placeholder?: (values: Readonly<Record<string, number | null>>) => string | undefined;
+  /**
+   * Rows that give way to another row of the same country-year when both exist (see
+   * `ObservationRecord.yields`): returns why, for the report.
+   */
+  yields?: (label: string, year: number) => string | undefined;
 }
 
 /**
@@ -141,8 +152,14 @@ async function* observations(
     }
     const label = labelOf((fields[labelAt] as string).trim(), labelSystem, rowKeys);
     const duplicateKey = `${year}\u0001${rowKeys.map((k) => `${k.system}:${k.code}`).join('\u0001')}`;
-    if (!guard.accept(duplicateKey, line, label, year, valueAt, fields)) continue;
-    yield { line, keys: rowKeys, label, year, values };
+    const accepted = guard.accept(duplicateKey, line, label, year, valueAt, fields);
+    const placeholder = layout.placeholder?.(values);
+    const record: ObservationRecord = { line, keys: rowKeys, label, year, values };
+    const yields = layout.yields?.(label, year);
+    if (yields) record.yields = yields;
+    if (accepted !== true) record.yields = `repeats line ${accepted} word for word`;
+    if (placeholder) record.placeholder = placeholder;
+    yield record;
   }
 }
 
@@ -212,8 +229,8 @@ export class DuplicateGuard {
   ) {}
 
   /**
-   * True when the row is new; false when it repeats an earlier row verbatim under
-   * `drop-identical`; throws InputError for a conflicting repeat.
+   * `true` when the row is new; the earlier row's line when it repeats that row verbatim
+   * under `drop-identical`; throws InputError for a conflicting repeat.
    */
   accept(
     key: string,
@@ -222,7 +239,7 @@ export class DuplicateGuard {
     year: number,
     valueAt: readonly number[],
     fields: readonly string[],
-  ): boolean {
+  ): true | number {
     if (this.policy === 'allow') return true;
     const fingerprint =
       this.policy === 'drop-identical' ? valueAt.map((i) => fields[i]).join('\u0001') : undefined;
@@ -231,7 +248,7 @@ export class DuplicateGuard {
       this.seen.set(key, { line, fingerprint });
       return true;
     }
-    if (fingerprint !== undefined && fingerprint === earlier.fingerprint) return false;
+    if (fingerprint !== undefined && fingerprint === earlier.fingerprint) return earlier.line;
     throw duplicateError(this.file, label, year, earlier.line, line);
   }
 }

@@ -16,6 +16,7 @@ import type { SourceDescriptor, SourceKind } from './types.js';
 import { ucdpBattleDeaths } from './ucdp-brd.js';
 import { unInfantMortality } from './un-imr.js';
 import { vdem } from './vdem.js';
+import { vdemEwp } from './vdem-ewp.js';
 import { wdi } from './wdi.js';
 import { wdiApi } from './wdi-api.js';
 
@@ -27,6 +28,7 @@ export const SOURCES: readonly SourceDescriptor[] = [
   wdi,
   wdiApi,
   vdem,
+  vdemEwp,
   ucdpBattleDeaths,
   epr,
   coupsPowellThyne,

@@ -129,7 +129,11 @@ export async function* readPitf(
     const ccode = normaliseCode(f(ccodeAt), 'cow', path, line, 'CCODE');
     const year = parseInteger(f(yearAt), path, line, 'YEAR', 'a year');
     const begin = parseInteger(f(beginAt), path, line, 'YRBEGIN', 'a start year');
-    const key = `${ccode}\u0001${year}`;
+    // PITF numbers states as Polity does (the registry's `polity` system), which differs
+    // from COW after some splits: Sudan is 626 from 2011, while COW gives 626 to South Sudan,
+    // and the file lists Sudan 2011 under both 625 and 626. Rows are grouped by the PITF's
+    // own state code (SCODE), which does not change.
+    const key = `${f(scodeAt) || ccode}\u0001${year}`;
     let group = groups.get(key);
     if (group === undefined) {
       group = { line, ccode, year, label: '', name: '', values: {} };
@@ -155,7 +159,7 @@ export async function* readPitf(
     (a, b) => Number(a.ccode) - Number(b.ccode) || a.year - b.year,
   );
   for (const g of sorted) {
-    const keys: CountryKey[] = [{ system: 'cow', code: g.ccode }];
+    const keys: CountryKey[] = [{ system: 'polity', code: g.ccode }];
     if (g.name !== '') keys.push({ system: 'name', code: g.name });
     yield { line: g.line, keys, label: g.label || g.ccode, year: g.year, values: g.values };
   }

@@ -24,35 +24,34 @@ const CLOSING_CHANGES: ReadonlySet<number> = new Set([96, 98]);
 
 /**
  * Reads Polity5. Without codes, a state's last year and its successor's first year can share a
- * name and a year (Ethiopia 1993, Yugoslavia 1991). Rule: of two rows for one name and year,
- * the row that closes a polity (`change` 96 or 98) is dropped and the successor's row kept,
- * since the successor continues into later years. Any other repeat is an InputError. Closing
- * rows are held back until the end of the file (there are a few dozen), so they come last.
+ * name and a year (Ethiopia 1993, Yugoslavia 1991), or two names can mean one state that year
+ * (Sudan and Sudan-North 2011). Rule: the row that closes a polity (`change` 96 or 98) gives
+ * way (`yields`) to another row of the same country-year, since the successor continues into
+ * later years; the importer decides once countries are resolved. Two other rows with one name
+ * and year are an InputError.
  */
 export async function* readPolity5(
   path: string,
   onProgress?: OnProgress,
 ): AsyncGenerator<ObservationRecord, void, undefined> {
   const emitted = new Map<string, number>();
-  const closing = new Map<string, ObservationRecord>();
+  const closing = new Map<string, number>();
   for await (const record of readCountryYears(path, layout, onProgress)) {
     const key = `${record.label}\u0001${record.year}`;
     const change = record.values.change;
-    const earlier = emitted.get(key);
-    const held = closing.get(key);
-    if (change !== undefined && change !== null && CLOSING_CHANGES.has(change)) {
-      if (held) throw duplicateError(path, record.label, record.year, held.line, record.line);
-      if (earlier === undefined) closing.set(key, record);
-      continue;
-    }
-    if (earlier !== undefined) {
+    const closes = change !== undefined && change !== null && CLOSING_CHANGES.has(change);
+    const seen = closes ? closing : emitted;
+    const earlier = seen.get(key);
+    if (earlier !== undefined)
       throw duplicateError(path, record.label, record.year, earlier, record.line);
-    }
-    closing.delete(key);
-    emitted.set(key, record.line);
-    yield record;
+    seen.set(key, record.line);
+    yield closes
+      ? {
+          ...record,
+          yields: `closes the polity (change ${change}); the successor's row for the year is kept`,
+        }
+      : record;
   }
-  yield* closing.values();
 }
 
 /**

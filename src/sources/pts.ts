@@ -29,6 +29,17 @@ const layout: CountryYearLayout = {
   label: 'Country',
   text: ['COW_Code_A', 'Region'],
   required: ['PTS_A', 'PTS_H', 'PTS_S'],
+  placeholder: (v) =>
+    v.NA_Status_A === 77 && v.NA_Status_H === 77 && v.NA_Status_S === 77
+      ? 'PTS placeholder row: status 77 (not an independent state that year) in all three scores'
+      : undefined,
+  // PTS scores both Yugoslavias in 1991 and 1992; the registry has one Yugoslavia (the
+  // Federal Republic, proclaimed in April 1992, continues the state), so for those years the
+  // Socialist Federal Republic's row is kept and the other reported.
+  yields: (label, year) =>
+    label === 'Yugoslavia, Federal Republic of' && year <= 1992
+      ? 'scores the Federal Republic before it was proclaimed (April 1992)'
+      : undefined,
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { CodeSystem } from '../core/countries/types.js';
+import type { CodeSystem, ExtraCodeSystem } from '../core/countries/types.js';
 
 /**
  * How a row names its country: a code in one of the registry's systems, or a name as the
@@ -6,7 +6,7 @@ import type { CodeSystem } from '../core/countries/types.js';
  * importers try them in order.
  */
 export interface CountryKey {
-  system: CodeSystem | 'name';
+  system: CodeSystem | ExtraCodeSystem | 'name';
   code: string;
 }
 
@@ -24,6 +24,17 @@ export interface ObservationRecord {
   label: string;
   year: number;
   values: Record<string, number | null>;
+  /**
+   * Set when the source marks the row as standing for no state that year (why, in words):
+   * it is reported with the documented non-country rows, not matched or stored.
+   */
+  placeholder?: string;
+  /**
+   * Set when the row gives way to another row of the same country-year (why, in words): a
+   * verbatim repeat, or a state's closing row in the year its successor begins. The importer
+   * stores it only if no other row claims that country-year, and reports it otherwise.
+   */
+  yields?: string;
 }
 
 /**
@@ -53,6 +64,7 @@ export type SourceKind =
   | 'wdi'
   | 'wdi-api'
   | 'vdem'
+  | 'vdem-ewp'
   | 'ucdp-brd'
   | 'epr'
   | 'coups-pt'

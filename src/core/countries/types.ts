@@ -27,6 +27,30 @@ export interface CountryCode {
   code: string;
   from?: number;
   to?: number;
+  /** Why the code is listed when a source uses it outside the system's own definition. */
+  note?: string;
+}
+
+/**
+ * Code systems the registry records for the few sources that key on them, beside the main
+ * ones. `polity`: the Polity / PITF country number (`ccode` in Polity, `CCODE` in the PITF
+ * problem-event files). It is the COW number except where a country lists its own (364 Soviet
+ * Union, 769 Pakistan before 1971, 529 Ethiopia after 1993, 525 South Sudan, 626 Sudan after
+ * 2011, 347 Yugoslavia 1991-2006, 342 Serbia, 818 Vietnam); lookups fall back to COW.
+ */
+export type ExtraCodeSystem = 'polity';
+
+/** Every extra code system, in the order reports list them. */
+export const EXTRA_CODE_SYSTEMS: readonly ExtraCodeSystem[] = ['polity'];
+
+/** One code in an extra system; validity as for {@link CountryCode}. */
+export interface ExtraCountryCode {
+  system: ExtraCodeSystem;
+  code: string;
+  from?: number;
+  to?: number;
+  /** Why the code is listed. */
+  note?: string;
 }
 
 /**
@@ -46,4 +70,22 @@ export interface Country {
   /** Ids of the states it came from / that took its place (splits, unions, successions). */
   predecessors: string[];
   successors: string[];
+  /** Codes in extra systems (see {@link ExtraCodeSystem}); absent when there are none. */
+  extraCodes?: ExtraCountryCode[];
+  /** A short remark for readers: how the registry delimits the state, what sources do differently. */
+  note?: string;
+}
+
+/**
+ * A name (and optionally codes) that sources use for something that is not a state: World
+ * Bank aggregates and income groups, dependent territories, sub-national units scored apart.
+ * Rows carrying it are reported as "not a country" with `reason`, never dropped silently.
+ */
+export interface NonCountryName {
+  name: string;
+  reason: string;
+  /** Other spellings of the same entry. */
+  aliases?: string[];
+  /** Codes sources give it (ISO codes of territories, World Bank aggregate codes, V-Dem ids). */
+  codes?: { system: CodeSystem; code: string }[];
 }
