@@ -14,6 +14,7 @@ import { FORMATS, render } from './output.js';
 import type { Format } from './output.js';
 import { ProgressBar } from './progress.js';
 import { registerRiskCommands } from './commands/risk.js';
+import { registerForecastCommands } from './commands/forecast.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
 
@@ -230,6 +231,7 @@ export function buildProgram(): Command {
     );
 
   registerRiskCommands(program, db);
+  registerForecastCommands(program, db);
 
   program
     .command('start')

@@ -32,18 +32,33 @@ export async function insertObservations(
   const n = rows.variableId.length;
   if (n === 0) return;
   if (store.sqlite) {
-    const insert = store.sqlite.prepare(
-      'insert into observations (variable_id, country_id, year, release_id, value, available_from) values (?, ?, ?, ?, ?, ?)',
-    );
-    for (let i = 0; i < n; i++) {
-      insert.run(
-        rows.variableId[i],
-        rows.countryId[i],
-        rows.year[i],
-        releaseId,
-        rows.value[i],
-        rows.availableFrom[i],
+    // Inserting in key order (variable first) appends to the clustered B-tree instead of
+    // splitting pages all over it, and many rows per statement save the per-call cost:
+    // several times faster. Sources list rows by country and year, so a stable bucket sort
+    // by variable gives key order in linear time (any other order is still correct).
+    const order = orderByVariable(rows.variableId);
+    const per = 150;
+    const statement = (count: number) =>
+      store.sqlite!.prepare(
+        'insert into observations (variable_id, country_id, year, release_id, value, available_from) values ' +
+          Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?)').join(', '),
       );
+    const full = statement(per);
+    const params: unknown[] = new Array(per * 6);
+    for (let start = 0; start < n; start += per) {
+      const count = Math.min(per, n - start);
+      const args = count === per ? params : new Array(count * 6);
+      for (let k = 0; k < count; k++) {
+        const i = order[start + k]!;
+        const o = k * 6;
+        args[o] = rows.variableId[i];
+        args[o + 1] = rows.countryId[i];
+        args[o + 2] = rows.year[i];
+        args[o + 3] = releaseId;
+        args[o + 4] = rows.value[i];
+        args[o + 5] = rows.availableFrom[i];
+      }
+      (count === per ? full : statement(count)).run(args);
     }
     return;
   }
@@ -59,4 +74,16 @@ export async function insertObservations(
         ${rows.availableFrom.slice(start, end)}::text[]
       ) as t(v, c, y, x, a)`.execute(trx);
   }
+}
+
+/** Row positions grouped by variable id, keeping the original order within a variable. */
+function orderByVariable(variableId: readonly number[]): Int32Array {
+  const ids = [...new Set(variableId)].sort((a, b) => a - b);
+  const slot = new Map(ids.map((id, k) => [id, k]));
+  const counts = new Int32Array(ids.length + 1);
+  for (const id of variableId) counts[slot.get(id)! + 1]!++;
+  for (let k = 1; k < counts.length; k++) counts[k]! += counts[k - 1]!;
+  const order = new Int32Array(variableId.length);
+  variableId.forEach((id, i) => (order[counts[slot.get(id)!]!++] = i));
+  return order;
 }

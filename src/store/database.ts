@@ -74,6 +74,8 @@ function createSqlite(path: string): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // 256 MB of page cache: bulk imports touch the observation indexes all over.
+  sqlite.pragma('cache_size = -262144');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,

@@ -204,6 +204,8 @@ export async function countryObservationsAsOf(
         'rn',
       ),
     ])
+    // Every variable id, so the primary key (variable, country, year) can be used.
+    .where('o.variable_id', 'in', (eb) => eb.selectFrom('variables').select('id'))
     .where('o.country_id', '=', q.countryId)
     .where('o.available_from', '<=', q.asOf);
   if (q.year !== undefined) inner = inner.where('o.year', '=', q.year);

@@ -1,0 +1,286 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { InputError } from '../../core/errors.js';
+import { loadCountryRegistry } from '../../services/countries.js';
+import { withStore } from '../../services/context.js';
+import { findCountry } from '../../services/data.js';
+import { evaluateForecastFiles } from '../../services/forecast-evaluation.js';
+import {
+  DEFAULT_SPEC,
+  explainForecast,
+  fitModel,
+  forecastsToCsv,
+  loadModelSpec,
+  loadPanel,
+  nameForecasts,
+  walkForward,
+} from '../../services/forecast.js';
+import { panelYears } from '../../core/forecast/dataset.js';
+import { FORMATS, render } from '../output.js';
+import type { Format } from '../output.js';
+import { ProgressBar } from '../progress.js';
+
+type Db = () => string | undefined;
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function year(name: string) {
+  return (v: string): number => {
+    if (!/^\d{4}$/.test(v)) throw new InvalidArgumentError(`${name} must be a year (YYYY)`);
+    return Number(v);
+  };
+}
+
+const f3 = (v: number | null | undefined) =>
+  v === null || v === undefined || Number.isNaN(v) ? '' : v.toFixed(3);
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined ? '' : `${(v * 100).toFixed(1)}%`;
+
+/** `lens forecast …`: the statistical forecast of mass-killing onset. */
+export function registerForecastCommands(program: Command, db: Db): void {
+  const forecast = program
+    .command('forecast')
+    .description('statistical forecast of a new mass killing starting within two years');
+  const specOption = () =>
+    new Option('--spec <id>', 'model specification (content/models) or a .json file').default(
+      DEFAULT_SPEC,
+    );
+
+  forecast
+    .command('walk-forward')
+    .description('forecasts for every origin year, each from a model fitted on what was known then')
+    .requiredOption('--from <year>', 'first origin', year('--from'))
+    .requiredOption('--to <year>', 'last origin', year('--to'))
+    .requiredOption('--out <file>', 'CSV to write: origin,ccode,name,risk,rank')
+    .addOption(specOption())
+    .option('--workers <n>', 'worker threads (default: the number of cores)', (v) => Number(v))
+    .action(
+      async (opts: { from: number; to: number; out: string; spec: string; workers?: number }) => {
+        const registry = loadCountryRegistry();
+        const rows = await withStore(db(), async (store) => {
+          const spec = await loadModelSpec(opts.spec, store);
+          const panel = await loadPanel(store, spec);
+          const bar = new ProgressBar(`walk-forward ${opts.from}-${opts.to}`);
+          try {
+            const results = await walkForward(panel, spec, {
+              from: opts.from,
+              to: opts.to,
+              workers: opts.workers,
+              onOrigin: (d, t) => bar.update(d, t),
+            });
+            return nameForecasts(registry, results);
+          } finally {
+            bar.done();
+          }
+        });
+        await writeFile(opts.out, forecastsToCsv(rows));
+        out(`${rows.length} forecasts for origins ${opts.from}-${opts.to} written to ${opts.out}`);
+      },
+    );
+
+  forecast
+    .command('run')
+    .description(
+      'the forecast list of one origin year (default: the latest with data), top N marked',
+    )
+    .option('--origin <year>', 'origin year', year('--origin'))
+    .addOption(specOption())
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('--all', 'every country, not only the top N')
+    .action(async (opts: { origin?: number; spec: string; format: Format; all?: boolean }) => {
+      const registry = loadCountryRegistry();
+      const { spec, rows, origin, model } = await withStore(db(), async (store) => {
+        const spec = await loadModelSpec(opts.spec, store);
+        const panel = await loadPanel(store, spec);
+        const origin = opts.origin ?? panelYears(panel).last;
+        const [result] = await walkForward(panel, spec, { from: origin, to: origin, workers: 1 });
+        return { spec, origin, model: result!.model, rows: nameForecasts(registry, [result!]) };
+      });
+      const shown = (opts.all ? rows : rows.filter((r) => r.rank <= spec.topN)).map((r) => ({
+        ...r,
+        top: r.rank <= spec.topN,
+      }));
+      const data = {
+        spec: spec.id,
+        origin,
+        horizonYears: spec.horizonYears,
+        topN: spec.topN,
+        lambda: model.lambda,
+        trainedTo: model.trainedTo,
+        forecasts: shown,
+      };
+      if (opts.format === 'table')
+        out(
+          `${spec.id}: risk of a new mass killing in ${origin + 1}-${origin + spec.horizonYears}, model trained on outcomes to ${model.trainedTo}`,
+        );
+      out(
+        render(opts.format, data, shown, [
+          { header: 'rank', value: (r) => r.rank, right: true },
+          { header: 'country', value: (r) => r.name },
+          { header: 'ccode', value: (r) => r.ccode, right: true },
+          { header: 'risk', value: (r) => pct(r.risk), right: true },
+          { header: `top ${spec.topN}`, value: (r) => (r.top ? '*' : '') },
+        ]),
+      );
+    });
+
+  forecast
+    .command('fit')
+    .description(
+      "fit the model on outcomes known up to a year; coefficients on the predictors' own scale",
+    )
+    .requiredOption('--train-to <year>', 'last year whose outcome is used', year('--train-to'))
+    .option('--lambda <value>', 'a fixed penalty (default: chosen by cross-validation)', (v) => {
+      const n = Number(v);
+      if (!(n >= 0)) throw new InvalidArgumentError('--lambda must be a number ≥ 0');
+      return n;
+    })
+    .addOption(specOption())
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['table', 'json']).default('json'),
+    )
+    .action(async (opts: { trainTo: number; lambda?: number; spec: string; format: Format }) => {
+      const model = await withStore(db(), async (store) => {
+        const spec = await loadModelSpec(opts.spec, store);
+        return fitModel(await loadPanel(store, spec), spec, opts.trainTo, opts.lambda);
+      });
+      if (opts.format === 'json')
+        return out(
+          JSON.stringify(
+            {
+              lambda: model.lambda,
+              intercept: model.intercept,
+              coefficients: model.coefficients,
+              trainingRows: model.trainingRows,
+              trainingPositives: model.trainingPositives,
+              trainedTo: model.trainedTo,
+            },
+            null,
+            2,
+          ),
+        );
+      out(
+        `lambda ${model.lambda}, intercept ${model.intercept}, ${model.trainingRows} rows (${model.trainingPositives} positive) to ${model.trainedTo}`,
+      );
+      const rows = Object.entries(model.coefficients).map(([name, value]) => ({ name, value }));
+      out(
+        render('table', rows, rows, [
+          { header: 'predictor', value: (r) => r.name },
+          { header: 'coefficient', value: (r) => r.value, right: true },
+        ]),
+      );
+    });
+
+  forecast
+    .command('explain')
+    .description(
+      "why a country's forecast moved since the previous origin: changes in the data and in the model, by predictor",
+    )
+    .requiredOption('--country <country>', 'name or code')
+    .requiredOption('--origin <year>', 'origin year', year('--origin'))
+    .addOption(specOption())
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('--top <n>', 'predictors to list in the table', (v) => Number(v), 12)
+    .action(
+      async (opts: {
+        country: string;
+        origin: number;
+        spec: string;
+        format: Format;
+        top: number;
+      }) => {
+        const registry = loadCountryRegistry();
+        const country = findCountry(registry, opts.country, opts.origin);
+        const e = await withStore(db(), async (store) => {
+          const spec = await loadModelSpec(opts.spec, store);
+          return explainForecast(await loadPanel(store, spec), spec, country.id, opts.origin);
+        });
+        if (opts.format === 'table') {
+          out(
+            `${country.name}: risk ${pct(e.previousRisk)} at origin ${e.previousOrigin} → ${pct(e.risk)} at ${e.origin}; log-odds ${f3(e.previousLogOdds)} → ${f3(e.logOdds)} (change ${f3(e.change)} = data ${f3(e.dataChange)} + model ${f3(e.modelChange)}, of which intercept ${f3(e.interceptChange)})`,
+          );
+        }
+        const rows = opts.format === 'table' ? e.terms.slice(0, opts.top) : e.terms;
+        out(
+          render(opts.format, e, rows, [
+            { header: 'predictor', value: (t) => t.predictor },
+            { header: 'value then', value: (t) => t.previousValue, right: true },
+            { header: 'value now', value: (t) => t.value, right: true },
+            { header: 'coef then', value: (t) => f3(t.previousCoefficient), right: true },
+            { header: 'coef now', value: (t) => f3(t.coefficient), right: true },
+            { header: 'data', value: (t) => f3(t.data), right: true },
+            { header: 'model', value: (t) => f3(t.model), right: true },
+            { header: 'total', value: (t) => f3(t.total), right: true },
+          ]),
+        );
+      },
+    );
+
+  forecast
+    .command('evaluate')
+    .description(
+      "score walk-forward forecasts against the onsets that followed (optionally against another system's)",
+    )
+    .argument('<file>', 'forecasts CSV (origin,ccode,name,risk,rank)')
+    .option(
+      '--against <file>',
+      "another system's forecasts in the same columns, compared on the same country-years",
+    )
+    .requiredOption('--from <year>', 'first outcome year', year('--from'))
+    .requiredOption('--to <year>', 'last outcome year', year('--to'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .action(
+      async (
+        file: string,
+        opts: { against?: string; from: number; to: number; format: Format },
+      ) => {
+        const registry = loadCountryRegistry();
+        const texts = await Promise.all(
+          [file, ...(opts.against ? [opts.against] : [])].map(async (f) => ({
+            file: f,
+            text: await readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
+              throw new InputError(`cannot read: ${e.code}`, { file: f });
+            }),
+          })),
+        );
+        const report = await withStore(db(), (store) =>
+          evaluateForecastFiles(store, registry, texts, { from: opts.from, to: opts.to }),
+        );
+        if (opts.format === 'json') return out(JSON.stringify(report, null, 2));
+        out(
+          `outcome years ${opts.from}-${opts.to}: ${report.countryYears} country-years scored by every file, ${report.onsets} onsets`,
+        );
+        out(
+          render('table', report, report.systems, [
+            { header: 'forecasts', value: (s) => s.file },
+            { header: 'AUC', value: (s) => f3(s.auc), right: true },
+            { header: 'avg precision', value: (s) => f3(s.averagePrecision), right: true },
+            { header: 'top 10', value: (s) => pct(s.topShare[10]), right: true },
+            { header: 'top 20', value: (s) => pct(s.topShare[20]), right: true },
+            { header: 'top 30', value: (s) => pct(s.topShare[30]), right: true },
+            {
+              header: 'Brier (2-yr)',
+              value: (s) => (s.brier === null ? '' : s.brier.toFixed(4)),
+              right: true,
+            },
+          ]),
+        );
+        for (const s of report.systems) {
+          out(`\ncalibration of ${s.file} (two-year outcome, by decile of risk):`);
+          out(
+            render('table', s.calibration, s.calibration, [
+              { header: 'decile', value: (c) => c.decile, right: true },
+              { header: 'forecasts', value: (c) => c.count, right: true },
+              { header: 'mean risk', value: (c) => pct(c.meanPredicted), right: true },
+              { header: 'observed', value: (c) => pct(c.observed), right: true },
+            ]),
+          );
+        }
+      },
+    );
+}

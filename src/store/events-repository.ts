@@ -1,0 +1,697 @@
+import type SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { ReviewState } from '../core/escalation/rules.js';
+import type { EventCategory } from '../core/escalation/taxonomy.js';
+import type {
+  Accountability,
+  ActorType,
+  DatePrecision,
+  EscalationEvent,
+  EventFacts,
+  EventSource,
+  PlacePrecision,
+  Reliability,
+  Tlp,
+} from '../core/escalation/types.js';
+import type { Store } from './database.js';
+import type { EventsTable, Schema } from './schema.js';
+
+type Db = Kysely<Schema> | Transaction<Schema>;
+type EventRowValues = Omit<Selectable<EventsTable>, 'id'>;
+
+/** An event with where it sits in the store: its row id and, for field reports, the review state. */
+export interface StoredEvent extends EscalationEvent {
+  id: number;
+  key: string;
+  reviewState: ReviewState | null;
+}
+
+/**
+ * The cells of an event's row, in `EVENT_COLUMNS` order (the one place this mapping lives,
+ * with `rowToEvent`). Positional, because bulk imports write millions of them.
+ */
+export function eventValues(
+  e: EscalationEvent,
+  reviewState: ReviewState | null = null,
+): EventCells {
+  let a: EscalationEvent['actors'][number] | undefined;
+  let b: EscalationEvent['actors'][number] | undefined;
+  for (const x of e.actors) {
+    if (x.side === 'a') a ??= x;
+    else b ??= x;
+  }
+  const p = e.place;
+  return [
+    e.source,
+    e.sourceId,
+    e.countryId,
+    e.date.start,
+    e.date.end,
+    e.date.precision,
+    p.name ?? null,
+    p.admin1 ?? null,
+    p.admin2 ?? null,
+    p.admin3 ?? null,
+    p.latitude ?? null,
+    p.longitude ?? null,
+    p.precision,
+    e.category,
+    e.civilianTargeted ? 1 : 0,
+    a?.type ?? null,
+    a?.name ?? null,
+    b?.type ?? null,
+    actorsJson(e.actors),
+    e.targetGroup ?? null,
+    e.deaths?.best ?? null,
+    e.deaths?.low ?? null,
+    e.deaths?.high ?? null,
+    e.accountability,
+    e.relatesTo ?? null,
+    sourcesJson(e.sources),
+    e.reliability,
+    e.sharing,
+    reviewState,
+    e.provenance.importId ?? null,
+    e.provenance.line ?? null,
+    e.provenance.release ?? null,
+    e.provenance.reportedBy ?? null,
+    e.provenance.recordedAt,
+    e.notes ?? null,
+  ];
+}
+
+/** The row of an event as an object, for single inserts. */
+export function eventToRow(
+  e: EscalationEvent,
+  reviewState: ReviewState | null = null,
+): EventRowValues {
+  const cells = eventValues(e, reviewState);
+  const row: Record<string, unknown> = {};
+  EVENT_COLUMNS.forEach((c, i) => (row[c] = cells[i]));
+  return row as unknown as EventRowValues;
+}
+
+// Hand-written JSON for the two small arrays every event carries: about three times faster
+// than JSON.stringify on objects, which matters at a million events. Same output.
+function actorsJson(actors: EscalationEvent['actors']): string {
+  let s = '[';
+  for (let i = 0; i < actors.length; i++) {
+    const x = actors[i] as EscalationEvent['actors'][number];
+    s += `${i ? ',' : ''}{"name":${JSON.stringify(x.name)},"type":"${x.type}","side":"${x.side}"`;
+    if (x.group !== undefined) s += `,"group":${JSON.stringify(x.group)}`;
+    s += '}';
+  }
+  return s + ']';
+}
+
+function sourcesJson(sources: EscalationEvent['sources']): string {
+  let s = '[';
+  for (let i = 0; i < sources.length; i++) {
+    const x = sources[i] as EscalationEvent['sources'][number];
+    s += `${i ? ',' : ''}{"name":${JSON.stringify(x.name)}`;
+    if (x.url !== undefined) s += `,"url":${JSON.stringify(x.url)}`;
+    if (x.date !== undefined) s += `,"date":${JSON.stringify(x.date)}`;
+    s += '}';
+  }
+  return s + ']';
+}
+
+/** The event of a row. */
+export function rowToEvent(r: Selectable<EventsTable>): StoredEvent {
+  const e: StoredEvent = {
+    id: Number(r.id),
+    key: `${r.source}:${r.source_id}`,
+    reviewState: r.review_state as ReviewState | null,
+    source: r.source as EventSource,
+    sourceId: r.source_id,
+    countryId: r.country_id,
+    date: { start: r.date_start, end: r.date_end, precision: r.date_precision as DatePrecision },
+    place: { precision: r.place_precision as PlacePrecision },
+    actors: JSON.parse(r.actors) as EscalationEvent['actors'],
+    category: r.category as EventCategory,
+    civilianTargeted: Number(r.civilian_targeted) === 1,
+    deaths:
+      r.deaths_best === null
+        ? null
+        : {
+            best: Number(r.deaths_best),
+            low: Number(r.deaths_low ?? r.deaths_best),
+            high: Number(r.deaths_high ?? r.deaths_best),
+          },
+    accountability: r.accountability as Accountability,
+    sources: JSON.parse(r.sources) as EscalationEvent['sources'],
+    reliability: r.reliability as Reliability,
+    sharing: r.sharing as Tlp,
+    provenance: { recordedAt: r.recorded_at },
+  };
+  const p = e.place;
+  if (r.place_name !== null) p.name = r.place_name;
+  if (r.admin1 !== null) p.admin1 = r.admin1;
+  if (r.admin2 !== null) p.admin2 = r.admin2;
+  if (r.admin3 !== null) p.admin3 = r.admin3;
+  if (r.latitude !== null && r.longitude !== null) {
+    p.latitude = Number(r.latitude);
+    p.longitude = Number(r.longitude);
+  }
+  if (r.target_group !== null) e.targetGroup = r.target_group;
+  if (r.relates_to !== null) e.relatesTo = r.relates_to;
+  if (r.notes !== null) e.notes = r.notes;
+  if (r.import_id !== null) e.provenance.importId = Number(r.import_id);
+  if (r.line !== null) e.provenance.line = Number(r.line);
+  if (r.release !== null) e.provenance.release = r.release;
+  if (r.reported_by !== null) e.provenance.reportedBy = r.reported_by;
+  return e;
+}
+
+/** The columns of the events table an insert writes, in the order of `eventValues`. */
+export const EVENT_COLUMNS = [
+  'source',
+  'source_id',
+  'country_id',
+  'date_start',
+  'date_end',
+  'date_precision',
+  'place_name',
+  'admin1',
+  'admin2',
+  'admin3',
+  'latitude',
+  'longitude',
+  'place_precision',
+  'category',
+  'civilian_targeted',
+  'actor1_type',
+  'actor1_name',
+  'actor2_type',
+  'actors',
+  'target_group',
+  'deaths_best',
+  'deaths_low',
+  'deaths_high',
+  'accountability',
+  'relates_to',
+  'sources',
+  'reliability',
+  'sharing',
+  'review_state',
+  'import_id',
+  'line',
+  'release',
+  'reported_by',
+  'recorded_at',
+  'notes',
+] as const satisfies readonly (keyof EventRowValues)[];
+
+/** The cells of one event row, in `EVENT_COLUMNS` order. */
+export type EventCells = unknown[];
+
+/** PostgreSQL array type of each column, for `unnest`. */
+const PG_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
+  source: 'text',
+  source_id: 'text',
+  country_id: 'text',
+  date_start: 'text',
+  date_end: 'text',
+  date_precision: 'text',
+  place_name: 'text',
+  admin1: 'text',
+  admin2: 'text',
+  admin3: 'text',
+  latitude: 'double precision',
+  longitude: 'double precision',
+  place_precision: 'text',
+  category: 'text',
+  civilian_targeted: 'integer',
+  actor1_type: 'text',
+  actor1_name: 'text',
+  actor2_type: 'text',
+  actors: 'text',
+  target_group: 'text',
+  deaths_best: 'integer',
+  deaths_low: 'integer',
+  deaths_high: 'integer',
+  accountability: 'text',
+  relates_to: 'text',
+  sources: 'text',
+  reliability: 'text',
+  sharing: 'text',
+  review_state: 'text',
+  import_id: 'integer',
+  line: 'integer',
+  release: 'text',
+  reported_by: 'text',
+  recorded_at: 'text',
+  notes: 'text',
+};
+
+// The natural key decides: a second copy of an event (the same file re-run after a crash,
+// or a later release) replaces the stored one instead of adding a duplicate.
+const UPSERT = `on conflict (source, source_id) do update set ${EVENT_COLUMNS.filter(
+  (c) => c !== 'source' && c !== 'source_id',
+)
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ')}`;
+
+const statements = new WeakMap<object, SQLite.Statement<unknown[]>>();
+
+/**
+ * Writes events (rows of `eventValues`) inside the caller's transaction `trx`, replacing
+ * stored events with the same `(source, sourceId)`. The one place the engines differ for
+ * speed (as `bulk.ts`): SQLite runs one prepared statement per row on the raw handle, with a
+ * larger page cache while it does; PostgreSQL sends batches of 5,000 rows as one
+ * `INSERT … SELECT FROM unnest(arrays)`.
+ */
+export async function insertEvents(
+  store: Store,
+  trx: Db,
+  rows: readonly EventCells[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (store.sqlite) {
+    let insert = statements.get(store.sqlite);
+    if (!insert) {
+      insert = store.sqlite.prepare<unknown[]>(
+        `insert into events (${EVENT_COLUMNS.join(', ')}) values (${EVENT_COLUMNS.map(() => '?').join(', ')}) ${UPSERT}`,
+      );
+      statements.set(store.sqlite, insert);
+      // The indexes of a large table outgrow SQLite's default 2 MB page cache: 64 MB keeps
+      // their hot pages in memory (the setting lasts for this connection only).
+      store.sqlite.pragma('cache_size = -65536');
+    }
+    for (const row of rows) insert.run(row);
+    return;
+  }
+  const chunk = 5000;
+  for (let start = 0; start < rows.length; start += chunk) {
+    const part = rows.slice(start, start + chunk);
+    const arrays = EVENT_COLUMNS.map(
+      (c, i) => sql`${part.map((r) => r[i])}::${sql.raw(PG_TYPES[c])}[]`,
+    );
+    await sql`insert into events (${sql.raw(EVENT_COLUMNS.join(', '))})
+      select * from unnest(${sql.join(arrays)}) ${sql.raw(UPSERT)}`.execute(trx);
+  }
+}
+
+/** Inserts one event (a field report) and returns its row id. */
+export async function insertEvent(
+  trx: Db,
+  e: EscalationEvent,
+  reviewState: ReviewState | null = null,
+): Promise<number> {
+  const row = await trx
+    .insertInto('events')
+    .values(eventToRow(e, reviewState))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** The number of events stored, optionally of one source. */
+export async function countEvents(db: Db, source?: string): Promise<number> {
+  let q = db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (source !== undefined) q = q.where('source', '=', source);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** Which events the rules read: imported ones, and field reports in these review states. */
+export interface FactsQuery {
+  countryId?: string;
+  /** Several countries at once (all the registry knows, for whole-world statuses). */
+  countryIds?: readonly string[];
+  /** Events ending on or before this date (ISO); default unbounded. */
+  to?: string;
+  /** Events ending on or after this date (ISO), for every category; default unbounded. */
+  from?: string;
+  /**
+   * Instead of `from`: per group of categories, the earliest end date that matters. Events
+   * of other categories are not loaded. One index range scan per group.
+   */
+  windows?: readonly { categories: readonly string[]; from: string }[];
+  reportStates: readonly ReviewState[];
+}
+
+const FACT_COLUMNS = [
+  'source',
+  'source_id',
+  'country_id',
+  'date_start',
+  'date_end',
+  'category',
+  'civilian_targeted',
+  'deaths_best',
+  'accountability',
+  'actor1_type',
+  'actor1_name',
+  'actor2_type',
+  'target_group',
+  'relates_to',
+  'reliability',
+  'sharing',
+] as const;
+
+/** The facts the engine reads, for one country or all, in no particular order. */
+export async function loadFacts(db: Db, q: FactsQuery): Promise<EventFacts[]> {
+  const part = (categories: readonly string[] | undefined, from: string | undefined) => {
+    let query = db
+      .selectFrom('events')
+      .select(FACT_COLUMNS)
+      .where((eb) =>
+        q.reportStates.length
+          ? eb.or([eb('review_state', 'is', null), eb('review_state', 'in', [...q.reportStates])])
+          : eb('review_state', 'is', null),
+      );
+    if (q.countryId !== undefined) query = query.where('country_id', '=', q.countryId);
+    if (q.countryIds !== undefined)
+      query = query.where('country_id', 'in', q.countryIds.length ? [...q.countryIds] : ['']);
+    if (categories !== undefined)
+      query = query.where('category', 'in', categories.length ? [...categories] : ['']);
+    if (from !== undefined) query = query.where('date_end', '>=', from);
+    if (q.to !== undefined) query = query.where('date_end', '<=', q.to);
+    return query;
+  };
+  let query;
+  if (q.windows && q.windows.length > 0) {
+    const [first, ...rest] = q.windows.map((w) => part(w.categories, w.from));
+    query = first!;
+    for (const other of rest) query = query.unionAll(other);
+  } else query = part(undefined, q.from);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    key: `${r.source}:${r.source_id}`,
+    countryId: r.country_id,
+    dateStart: r.date_start,
+    dateEnd: r.date_end,
+    category: r.category as EventCategory,
+    civilianTargeted: Number(r.civilian_targeted) === 1,
+    deathsBest: r.deaths_best === null ? null : Number(r.deaths_best),
+    accountability: r.accountability as Accountability,
+    actor1Type: r.actor1_type as ActorType | null,
+    actor1Name: r.actor1_name,
+    actor2Type: r.actor2_type as ActorType | null,
+    targetGroup: r.target_group,
+    relatesTo: r.relates_to,
+    reliability: r.reliability as Reliability,
+    sharing: r.sharing as Tlp,
+  }));
+}
+
+/** Full events of a country whose dates overlap [from, to] (ISO, inclusive), oldest first. */
+export async function listEvents(
+  db: Db,
+  q: { countryId?: string; from?: string; to?: string; source?: string; limit?: number },
+): Promise<StoredEvent[]> {
+  let query = db.selectFrom('events').selectAll();
+  if (q.countryId !== undefined) query = query.where('country_id', '=', q.countryId);
+  if (q.from !== undefined) query = query.where('date_end', '>=', q.from);
+  if (q.to !== undefined) query = query.where('date_start', '<=', q.to);
+  if (q.source !== undefined) query = query.where('source', '=', q.source);
+  query = query.orderBy('date_end').orderBy('id');
+  if (q.limit !== undefined) query = query.limit(q.limit);
+  return (await query.execute()).map(rowToEvent);
+}
+
+/** Events by key (`source:sourceId`); keys not stored are absent. */
+export async function eventsByKey(
+  db: Db,
+  keys: readonly string[],
+): Promise<Map<string, StoredEvent>> {
+  const out = new Map<string, StoredEvent>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const part = keys.slice(i, i + 500).map((k) => {
+      const colon = k.indexOf(':');
+      return [k.slice(0, colon), k.slice(colon + 1)] as const;
+    });
+    if (part.length === 0) continue;
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where((eb) =>
+        eb.or(part.map(([s, id]) => eb.and([eb('source', '=', s), eb('source_id', '=', id)]))),
+      )
+      .execute();
+    for (const r of rows) out.set(`${r.source}:${r.source_id}`, rowToEvent(r));
+  }
+  return out;
+}
+
+/** Earliest and latest event end dates and the number of countries with events. */
+export async function eventCoverage(
+  db: Db,
+): Promise<{ from: string | null; to: string | null; countries: number; events: number }> {
+  const r = await db
+    .selectFrom('events')
+    .select((eb) => [
+      eb.fn.min<string>('date_end').as('from'),
+      eb.fn.max<string>('date_end').as('to'),
+      eb.fn.count<number>('country_id').distinct().as('countries'),
+      eb.fn.countAll<number>().as('events'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    from: r.from ?? null,
+    to: r.to ?? null,
+    countries: Number(r.countries),
+    events: Number(r.events),
+  };
+}
+
+/** Ids of the countries with at least one event. */
+export async function countriesWithEvents(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select('country_id')
+    .distinct()
+    .orderBy('country_id')
+    .execute();
+  return rows.map((r) => r.country_id);
+}
+
+/** One event import, as recorded. */
+export interface EventImport {
+  id: number;
+  kind: string;
+  fileName: string;
+  address: string;
+  contentHash: string;
+  rows: number;
+  stored: number;
+  newEvents: number;
+  unmatched: number;
+  skipped: number;
+  importedAt: string;
+}
+
+/** The import of `kind` with this content hash, if this file was imported before. */
+export async function findEventImport(
+  db: Db,
+  kind: string,
+  contentHash: string,
+): Promise<EventImport | undefined> {
+  const r = await db
+    .selectFrom('event_imports')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('content_hash', '=', contentHash)
+    .executeTakeFirst();
+  return r
+    ? {
+        id: Number(r.id),
+        kind: r.kind,
+        fileName: r.file_name,
+        address: r.address,
+        contentHash: r.content_hash,
+        rows: Number(r.rows),
+        stored: Number(r.stored),
+        newEvents: Number(r.new_events),
+        unmatched: Number(r.unmatched),
+        skipped: Number(r.skipped),
+        importedAt: r.imported_at,
+      }
+    : undefined;
+}
+
+/** Records an import (counts written later by `finishEventImport`); returns its id. */
+export async function insertEventImport(trx: Db, i: Omit<EventImport, 'id'>): Promise<number> {
+  const r = await trx
+    .insertInto('event_imports')
+    .values({
+      kind: i.kind,
+      file_name: i.fileName,
+      address: i.address,
+      content_hash: i.contentHash,
+      rows: i.rows,
+      stored: i.stored,
+      new_events: i.newEvents,
+      unmatched: i.unmatched,
+      skipped: i.skipped,
+      imported_at: i.importedAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** Writes the final counts of an import. */
+export async function finishEventImport(
+  trx: Db,
+  id: number,
+  counts: { rows: number; stored: number; newEvents: number; unmatched: number; skipped: number },
+): Promise<void> {
+  await trx
+    .updateTable('event_imports')
+    .set({
+      rows: counts.rows,
+      stored: counts.stored,
+      new_events: counts.newEvents,
+      unmatched: counts.unmatched,
+      skipped: counts.skipped,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** An event row no country was found for. */
+export interface EventUnmatched {
+  line: number;
+  label: string;
+  keys: string;
+  reason: string;
+  nonCountry: boolean;
+}
+
+/** Stores the unmatched rows of an import. */
+export async function insertEventUnmatched(
+  trx: Db,
+  importId: number,
+  rows: readonly EventUnmatched[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto('event_import_unmatched')
+      .values(
+        rows.slice(i, i + 500).map((r) => ({
+          import_id: importId,
+          line: r.line,
+          label: r.label,
+          keys: r.keys,
+          reason: r.reason,
+          non_country: r.nonCountry ? 1 : 0,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** A field report: the event it describes and its review. Times ISO. */
+export interface FieldReport {
+  event: StoredEvent;
+  state: ReviewState;
+  submittedBy: string;
+  submittedAt: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+  duplicateOf: string | null;
+  /** Keys of the likely duplicates found at submission. */
+  candidates: string[];
+}
+
+/** Records the review of a newly inserted report event. */
+export async function insertFieldReport(
+  trx: Db,
+  eventId: number,
+  r: {
+    state: ReviewState;
+    submittedBy: string;
+    submittedAt: string;
+    duplicateOf: string | null;
+    candidates: string[];
+  },
+): Promise<void> {
+  await trx
+    .insertInto('field_reports')
+    .values({
+      event_id: eventId,
+      state: r.state,
+      submitted_by: r.submittedBy,
+      submitted_at: r.submittedAt,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_note: null,
+      duplicate_of: r.duplicateOf,
+      candidates: JSON.stringify(r.candidates),
+    })
+    .execute();
+}
+
+/** Sets a report's review state (and the event row's copy the rules filter on). */
+export async function updateReview(
+  trx: Db,
+  eventId: number,
+  r: {
+    state: ReviewState;
+    reviewedBy: string;
+    reviewedAt: string;
+    note: string | null;
+    duplicateOf: string | null;
+  },
+): Promise<void> {
+  await trx
+    .updateTable('field_reports')
+    .set({
+      state: r.state,
+      reviewed_by: r.reviewedBy,
+      reviewed_at: r.reviewedAt,
+      review_note: r.note,
+      duplicate_of: r.duplicateOf,
+    })
+    .where('event_id', '=', eventId)
+    .execute();
+  await trx
+    .updateTable('events')
+    .set({ review_state: r.state })
+    .where('id', '=', eventId)
+    .execute();
+}
+
+/** Field reports, newest first, optionally in one state or about one country. */
+export async function listFieldReports(
+  db: Db,
+  q: { state?: ReviewState; countryId?: string; key?: string } = {},
+): Promise<FieldReport[]> {
+  let query = db
+    .selectFrom('field_reports as f')
+    .innerJoin('events as e', 'e.id', 'f.event_id')
+    .selectAll('e')
+    .select([
+      'f.state',
+      'f.submitted_by',
+      'f.submitted_at',
+      'f.reviewed_by',
+      'f.reviewed_at',
+      'f.review_note',
+      'f.duplicate_of',
+      'f.candidates',
+    ]);
+  if (q.state !== undefined) query = query.where('f.state', '=', q.state);
+  if (q.countryId !== undefined) query = query.where('e.country_id', '=', q.countryId);
+  if (q.key !== undefined) {
+    const colon = q.key.indexOf(':');
+    query = query
+      .where('e.source', '=', q.key.slice(0, colon))
+      .where('e.source_id', '=', q.key.slice(colon + 1));
+  }
+  const rows = await query.orderBy('f.submitted_at', 'desc').orderBy('e.id', 'desc').execute();
+  return rows.map((r) => ({
+    event: rowToEvent(r),
+    state: r.state as ReviewState,
+    submittedBy: r.submitted_by,
+    submittedAt: r.submitted_at,
+    reviewedBy: r.reviewed_by,
+    reviewedAt: r.reviewed_at,
+    reviewNote: r.review_note,
+    duplicateOf: r.duplicate_of,
+    candidates: JSON.parse(r.candidates) as string[],
+  }));
+}
