@@ -6,7 +6,7 @@ import type { Transaction } from 'kysely';
 import type { CountryRegistry } from '../core/countries/registry.js';
 import type { Country } from '../core/countries/types.js';
 import { InputError } from '../core/errors.js';
-import { detectKind, sourceByKind } from '../sources/index.js';
+import { detectKind, nearestFormat, sourceByKind } from '../sources/index.js';
 import type {
   CountryKey,
   EpisodeRecord,
@@ -71,7 +71,8 @@ export interface ImportReport {
   unmatched: UnmatchedSummary[];
 }
 
-const BATCH = 50_000;
+/** Values buffered before a write (sorted by key on SQLite: bigger batches append better). */
+const BATCH = 1_000_000;
 
 /**
  * Imports one file as one release, all or nothing: any bad row aborts the import and the
@@ -87,10 +88,16 @@ export async function importFile(
   const size = await fileSize(path);
   const kind = options.kind ?? (await detectKind(path));
   if (!kind) {
-    throw new InputError('the file is not in any format this version can read', {
-      file: path,
-      expected: 'one of the formats listed by `lens import --help`',
-    });
+    const near = await nearestFormat(path);
+    throw near
+      ? new InputError(
+          `the header looks like ${near.kind} but lacks the column(s) ${near.missing.map((c) => `"${c}"`).join(', ')}`,
+          { file: path, line: 1, column: near.missing[0], expected: `the columns of ${near.kind}` },
+        )
+      : new InputError('the file is not in any format this version can read', {
+          file: path,
+          expected: 'one of the formats listed by `lens import --help`',
+        });
   }
   const source = sourceByKind(kind);
   await syncCountries(store, registry.all());
@@ -204,7 +211,9 @@ async function importObservations(
   if (!read) throw new Error(`source ${source.kind} has no observation reader`);
   const variableIds = await loadVariableIds(trx, source.kind);
   const resolver = countryResolver(registry);
-  const availability = availabilityFor(source.publicationLagMonths, releasedOn);
+  const availability = (await hasEarlierRelease(trx, source.kind, releasedOn, releaseId))
+    ? () => releasedOn
+    : availabilityFor(source.publicationLagMonths, releasedOn);
   const seen = new Map<string, { line: number; label: string }>();
   const countries = new Set<string>();
   const yielding: { record: ObservationRecord; countryId: string; key: string }[] = [];
@@ -441,6 +450,27 @@ function normalise(code: string): string {
 
 function formatKeys(keys: readonly CountryKey[]): string {
   return keys.map((k) => `${k.system}=${k.code}`).join(', ');
+}
+
+/**
+ * Whether the store holds an earlier-published release of the source. The first vintage of
+ * a source stands in for its history (each value dated by the publication lag); values of
+ * any later vintage became public with that vintage, on its release date.
+ */
+async function hasEarlierRelease(
+  trx: Trx,
+  kind: string,
+  releasedOn: string,
+  releaseId: number,
+): Promise<boolean> {
+  const row = await trx
+    .selectFrom('releases')
+    .select('id')
+    .where('source_kind', '=', kind)
+    .where('id', '<>', releaseId)
+    .where('released_on', '<', releasedOn)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**

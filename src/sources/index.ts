@@ -97,4 +97,29 @@ export async function detectKind(path: string): Promise<SourceKind | undefined> 
   return kinds[0];
 }
 
+/**
+ * Why a CSV file was not recognised, for the error message: the format whose signature it
+ * comes closest to (at least half of the columns) and the columns it lacks; undefined when
+ * nothing is close or the file is not a CSV.
+ */
+export async function nearestFormat(
+  path: string,
+): Promise<{ kind: SourceKind; missing: string[] } | undefined> {
+  if ((await sniffFormat(path)) !== 'text') return undefined;
+  let header: ReadonlySet<string>;
+  try {
+    header = new Set(await readCsvHeader(path));
+  } catch {
+    return undefined;
+  }
+  let best: { kind: SourceKind; missing: string[]; share: number } | undefined;
+  for (const s of SOURCES) {
+    if (s.signature.length === 0) continue;
+    const missing = s.signature.filter((c) => !header.has(c));
+    const share = 1 - missing.length / s.signature.length;
+    if (share >= 0.5 && (!best || share > best.share)) best = { kind: s.kind, missing, share };
+  }
+  return best && { kind: best.kind, missing: best.missing };
+}
+
 export type { SourceDescriptor, SourceKind } from './types.js';

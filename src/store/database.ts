@@ -21,6 +21,8 @@ export interface Store {
   /** Human-readable location (file path or URL without password). */
   location: string;
   sqlite?: SQLite.Database;
+  /** PostgreSQL schema the store lives in (`public` unless configured). */
+  pgSchema?: string;
   close(): Promise<void>;
 }
 
@@ -110,5 +112,11 @@ async function createPostgres(url: string, schema?: string): Promise<Store> {
     );
   }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', location, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    location,
+    pgSchema: schema ?? 'public',
+    close: () => db.destroy(),
+  };
 }

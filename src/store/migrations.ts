@@ -28,7 +28,13 @@ export async function migrateToLatest(store: Store): Promise<void> {
   for (const [name, m] of Object.entries(MIGRATIONS)) all[name] = { up: (db) => m.up(db, ctx) };
   const provider: MigrationProvider = { getMigrations: async () => all };
   // Migrations written in parallel branches may land out of name order.
-  const migrator = new Migrator({ db: store.db, provider, allowUnorderedMigrations: true });
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    allowUnorderedMigrations: true,
+    // Without it Kysely may find the bookkeeping tables of another schema and skip creating them.
+    ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

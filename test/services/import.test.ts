@@ -71,7 +71,7 @@ onEveryStore('import', (target) => {
     const second = await importFile(store, registry, {
       path: revised,
       now: NOW,
-      releasedOn: '2026-01-10',
+      releasedOn: '2026-02-01',
       version: 'rev',
     });
     assert.equal(second.status, 'imported');
@@ -80,13 +80,13 @@ onEveryStore('import', (target) => {
       variable: 'coups-cy:cou.any',
       countryId: registry.fromCode('cow', 700, 1945)!.id,
       year: 1945,
-      asOf: '2026-01-09',
+      asOf: '2026-01-31',
     });
     const now = await valueAsOf(store, {
       variable: 'coups-cy:cou.any',
       countryId: registry.fromCode('cow', 700, 1945)!.id,
       year: 1945,
-      asOf: '2026-01-10',
+      asOf: '2026-02-01',
     });
     assert.equal(old?.value, 0);
     assert.equal(now?.value, 1);

@@ -242,8 +242,17 @@ describe('raw inputs', () => {
 
   it('Polity5: special codes kept raw, polity2 as is; state transitions keep the successor', async () => {
     const records = await observations('polity5', 'inputs', 'polity5.csv');
-    // 17,574 rows less Ethiopia 1993 and Yugoslavia 1991 closing rows.
-    assert.equal(records.length, 17572);
+    // Every row; the closing rows of Ethiopia 1993, Yugoslavia 1991 and Sudan 2011 give way
+    // to their successors' rows of the same year (the importer decides once resolved).
+    assert.equal(records.length, 17574);
+    const closing = records.filter((r) => r.yields);
+    assert.ok(closing.every((r) => r.values.change === 96 || r.values.change === 98));
+    for (const name of ['Ethiopia 1993', 'Sudan 2011', 'Yugoslavia 1991']) {
+      assert.ok(
+        closing.some((r) => `${r.label} ${r.year}` === name),
+        name,
+      );
+    }
     assertWellFormed(records);
     const afghanistan = find(records, 'name', 'Afghanistan', 1979);
     assert.equal(afghanistan.values.polity, -66);
@@ -251,10 +260,12 @@ describe('raw inputs', () => {
     const chile = find(records, 'name', 'Chile', 1973);
     assert.equal(chile.values.polity2, -7);
     assert.equal(find(records, 'name', 'United States', 2018).values.polity2, 8);
-    const ethiopia = find(records, 'name', 'Ethiopia', 1993);
+    const ethiopia = records.find((r) => r.label === 'Ethiopia' && r.year === 1993 && !r.yields)!;
     assert.equal(ethiopia.line, 4990);
     assert.equal(ethiopia.values.change, 97);
-    const yugoslavia = find(records, 'name', 'Yugoslavia', 1991);
+    const yugoslavia = records.find(
+      (r) => r.label === 'Yugoslavia' && r.year === 1991 && !r.yields,
+    )!;
     assert.equal(yugoslavia.line, 17312);
     assert.equal(yugoslavia.values.change, 99);
   });
@@ -268,11 +279,14 @@ describe('raw inputs', () => {
     assert.deepEqual(aruba.keys, [{ system: 'iso3', code: 'ABW' }]);
   });
 
-  it('HIEF: exact repeats dropped (8,808 rows → 8,784 country-years)', async () => {
+  it('HIEF: exact repeats flagged to give way (8,808 rows, 8,784 country-years)', async () => {
     const records = await observations('hief', 'inputs', 'hief-ethnic-fractionalization.csv');
-    assert.equal(records.length, 8784);
+    assert.equal(records.length, 8808);
+    assert.equal(records.filter((r) => !r.yields).length, 8784);
+    assert.match(records.find((r) => r.yields)?.yields ?? '', /^repeats line \d+ word for word$/);
     assertWellFormed(records);
-    assert.equal(find(records, 'name', 'Argentina', 2000).values.EFindex, 0.129);
+    const kept = records.filter((r) => !r.yields);
+    assert.equal(find(kept, 'name', 'Argentina', 2000).values.EFindex, 0.129);
   });
 
   it('ICCPR: 10,357 rows keyed by COW and name', async () => {
@@ -335,12 +349,12 @@ describe('PITF problem sets', () => {
       },
     });
     // Sudan 2014: two episodes, both rows without a country name.
-    const sudan = find(records, 'cow', '626', 2014);
+    const sudan = find(records, 'polity', '626', 2014);
     assert.equal(sudan.label, 'SDN');
-    assert.deepEqual(sudan.keys, [{ system: 'cow', code: '626' }]);
+    assert.deepEqual(sudan.keys, [{ system: 'polity', code: '626' }]);
     assert.equal(sudan.values.ethnic_war_episodes, 2);
     // Myanmar 1950: every magnitude coded 9 (unknown).
-    const myanmar = find(records, 'cow', '775', 1950);
+    const myanmar = find(records, 'polity', '775', 1950);
     assert.equal(myanmar.values.ethnic_war_mag, null);
     assert.equal(myanmar.values.ethnic_war_fight, null);
   });
