@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CountryRegistry } from '../core/countries/registry.js';
 import { InputError } from '../core/errors.js';
-import { buildPanel, panelYears } from '../core/forecast/dataset.js';
+import { buildPanel, panelYears, YEAR } from '../core/forecast/dataset.js';
 import type { Panel } from '../core/forecast/dataset.js';
 import { validateModelSpec } from '../core/forecast/spec.js';
 import type { ModelSpec } from '../core/forecast/spec.js';
@@ -77,7 +77,7 @@ export async function loadModelSpec(
       expected: `an import of it first, e.g. lens sync --only ${spec.source}`,
     });
   }
-  return readSpec(file, known);
+  return readSpec(file, new Set([...known, YEAR]));
 }
 
 /** The spec's variables from the store, as a panel (the latest vintage of each value). */
@@ -152,7 +152,13 @@ export async function walkForward(
     shares.map(
       (share) =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(url, { workerData: { panel, spec, origins: share } });
+          const worker = url.pathname.endsWith('.ts')
+            ? // Running from the TypeScript sources (tests, development): load them through tsx.
+              new Worker(
+                `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
+                { eval: true, workerData: { panel, spec, origins: share } },
+              )
+            : new Worker(url, { workerData: { panel, spec, origins: share } });
           let received = 0;
           worker.on(
             'message',

@@ -16,6 +16,9 @@ export interface Panel {
   rows: number;
 }
 
+/** The predictor name that stands for the row's own calendar year (not a stored variable). */
+export const YEAR = 'year';
+
 /** One value of a country-year, as loaded from the store (variable without its source prefix). */
 export interface PanelValue {
   countryId: string;
@@ -57,7 +60,9 @@ export function buildPanel(values: Iterable<PanelValue>, spec: ModelSpec): Panel
   const rows = sorted.length;
   const p = spec.predictors.length;
   const x = new Float64Array(rows * p);
+  const yearColumn = column.get(YEAR);
   sorted.forEach((c, i) => {
+    if (yearColumn !== undefined) c.x[yearColumn] = c.year;
     for (let j = 0; j < p; j++) x[j * rows + i] = c.x[j]!;
   });
   return {
