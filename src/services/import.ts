@@ -15,7 +15,7 @@ import type {
   SourceDescriptor,
   SourceKind,
 } from '../sources/types.js';
-import { emptyObservationColumns, insertObservations } from '../store/bulk.js';
+import { dayNumber, emptyObservationColumns, insertObservations } from '../store/bulk.js';
 import type { Store } from '../store/database.js';
 import type { Schema } from '../store/schema.js';
 import { syncCountries } from '../store/countries-repository.js';
@@ -212,7 +212,7 @@ async function importObservations(
   const variableIds = await loadVariableIds(trx, source.kind);
   const resolver = countryResolver(registry);
   const availability = (await hasEarlierRelease(trx, source.kind, releasedOn, releaseId))
-    ? () => releasedOn
+    ? () => dayNumber(releasedOn)
     : availabilityFor(source.publicationLagMonths, releasedOn);
   const seen = new Map<string, { line: number; label: string }>();
   const countries = new Set<string>();
@@ -477,14 +477,14 @@ async function hasEarlierRelease(
  * The date a value of `year` became public: the end of the year plus the source's
  * publication lag, but never later than the release that carried it.
  */
-export function availabilityFor(lagMonths: number, releasedOn: string): (year: number) => string {
-  const cache = new Map<number, string>();
+export function availabilityFor(lagMonths: number, releasedOn: string): (year: number) => number {
+  const cache = new Map<number, number>();
   return (year) => {
     let date = cache.get(year);
     if (date === undefined) {
       const d = new Date(Date.UTC(year + 1, lagMonths, 1));
       const lagged = d.toISOString().slice(0, 10);
-      date = lagged < releasedOn ? lagged : releasedOn;
+      date = dayNumber(lagged < releasedOn ? lagged : releasedOn);
       cache.set(year, date);
     }
     return date;

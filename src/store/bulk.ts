@@ -9,7 +9,8 @@ export interface ObservationColumns {
   countryId: string[];
   year: number[];
   value: (number | null)[];
-  availableFrom: string[];
+  /** Day numbers YYYYMMDD (see `dayNumber`). */
+  availableFrom: number[];
 }
 
 /** An empty column buffer. */
@@ -71,7 +72,7 @@ export async function insertObservations(
         ${rows.countryId.slice(start, end)}::text[],
         ${rows.year.slice(start, end)}::integer[],
         ${rows.value.slice(start, end)}::double precision[],
-        ${rows.availableFrom.slice(start, end)}::text[]
+        ${rows.availableFrom.slice(start, end)}::integer[]
       ) as t(v, c, y, x, a)`.execute(trx);
   }
 }
@@ -86,4 +87,19 @@ function orderByVariable(variableId: readonly number[]): Int32Array {
   const order = new Int32Array(variableId.length);
   variableId.forEach((id, i) => (order[counts[slot.get(id)!]!++] = i));
   return order;
+}
+
+/** A date `YYYY-MM-DD` as the day number YYYYMMDD the store keeps (ordered like the dates). */
+export function dayNumber(date: string): number {
+  return (
+    Number(date.slice(0, 4)) * 10000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10))
+  );
+}
+
+/** A day number YYYYMMDD back as `YYYY-MM-DD`. */
+export function dayString(day: number): string {
+  const y = Math.floor(day / 10000);
+  const m = Math.floor(day / 100) % 100;
+  const d = day % 100;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }

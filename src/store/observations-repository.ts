@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dayNumber, dayString } from './bulk.js';
 import type { Store } from './database.js';
 
 /** One value as known on a date, with where it came from. */
@@ -11,6 +12,30 @@ export interface KnownValue {
   source: string;
   releaseId: number;
   availableFrom: string;
+}
+
+/** The one place a stored observation row becomes a `KnownValue`. */
+function rowToKnownValue(
+  row: {
+    country_id: string;
+    year: number;
+    value: number | null;
+    release_id: number;
+    available_from: number;
+    source_kind: string;
+    version: string;
+  },
+  variable: string,
+): KnownValue {
+  return {
+    countryId: row.country_id,
+    variable,
+    year: Number(row.year),
+    value: row.value === null ? null : Number(row.value),
+    source: `${row.source_kind} ${row.version}`,
+    releaseId: Number(row.release_id),
+    availableFrom: dayString(Number(row.available_from)),
+  };
 }
 
 /**
@@ -64,22 +89,12 @@ export async function valueAsOf(
     .where('v.name', '=', q.variable)
     .where('o.country_id', '=', q.countryId)
     .where('o.year', '=', q.year)
-    .where('o.available_from', '<=', q.asOf)
+    .where('o.available_from', '<=', dayNumber(q.asOf))
     .orderBy('o.available_from', 'desc')
     .orderBy('o.release_id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row
-    ? {
-        countryId: row.country_id,
-        variable: row.name,
-        year: Number(row.year),
-        value: row.value === null ? null : Number(row.value),
-        source: `${row.source_kind} ${row.version}`,
-        releaseId: Number(row.release_id),
-        availableFrom: row.available_from,
-      }
-    : undefined;
+  return row ? rowToKnownValue(row, row.name) : undefined;
 }
 
 /**
@@ -114,7 +129,7 @@ export async function observationsAsOf(
       ),
     ])
     .where('o.variable_id', 'in', [...ids.values()])
-    .where('o.available_from', '<=', q.asOf);
+    .where('o.available_from', '<=', dayNumber(q.asOf));
   if (q.countryIds) inner = inner.where('o.country_id', 'in', [...q.countryIds]);
   if (q.fromYear !== undefined) inner = inner.where('o.year', '>=', q.fromYear);
   if (q.toYear !== undefined) inner = inner.where('o.year', '<=', q.toYear);
@@ -133,15 +148,9 @@ export async function observationsAsOf(
     ])
     .where('k.rn', '=', 1)
     .execute();
-  return rows.map((row) => ({
-    countryId: row.country_id,
-    variable: names.get(Number(row.variable_id)) ?? String(row.variable_id),
-    year: Number(row.year),
-    value: row.value === null ? null : Number(row.value),
-    source: `${row.source_kind} ${row.version}`,
-    releaseId: Number(row.release_id),
-    availableFrom: row.available_from,
-  }));
+  return rows.map((row) =>
+    rowToKnownValue(row, names.get(Number(row.variable_id)) ?? String(row.variable_id)),
+  );
 }
 
 /** Per source kind: countries, years, variables and values stored (all vintages). */
@@ -207,7 +216,7 @@ export async function countryObservationsAsOf(
     // Every variable id, so the primary key (variable, country, year) can be used.
     .where('o.variable_id', 'in', (eb) => eb.selectFrom('variables').select('id'))
     .where('o.country_id', '=', q.countryId)
-    .where('o.available_from', '<=', q.asOf);
+    .where('o.available_from', '<=', dayNumber(q.asOf));
   if (q.year !== undefined) inner = inner.where('o.year', '=', q.year);
   const rows = await store.db
     .selectFrom(inner.as('k'))
@@ -227,13 +236,5 @@ export async function countryObservationsAsOf(
     .orderBy('v.name')
     .orderBy('k.year')
     .execute();
-  return rows.map((row) => ({
-    countryId: row.country_id,
-    variable: row.name,
-    year: Number(row.year),
-    value: row.value === null ? null : Number(row.value),
-    source: `${row.source_kind} ${row.version}`,
-    releaseId: Number(row.release_id),
-    availableFrom: row.available_from,
-  }));
+  return rows.map((row) => rowToKnownValue(row, row.name));
 }

@@ -86,7 +86,8 @@ export interface VariablesTable {
 
 /**
  * One value of one variable for one country-year in one release. `value` null means the
- * source lists the cell as missing. `available_from` (`YYYY-MM-DD`) is the first date the
+ * source lists the cell as missing. `available_from` (a day number YYYYMMDD, see
+ * `dayNumber`; compact, since it is on every row) is the first date the
  * value was public: the earlier of the release date and the end of `year` plus the source's
  * publication lag.
  */
@@ -96,7 +97,7 @@ export interface ObservationsTable {
   year: number;
   release_id: number;
   value: number | null;
-  available_from: string;
+  available_from: number;
 }
 
 /** A source row that no country could be found for; kept so nothing is dropped silently. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { emptyObservationColumns, insertObservations } from '../../src/store/bulk.js';
+import { dayNumber, emptyObservationColumns, insertObservations } from '../../src/store/bulk.js';
 import type { Store } from '../../src/store/database.js';
 import { listEpisodes, insertEpisodes } from '../../src/store/episodes-repository.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
@@ -78,7 +78,7 @@ async function addValues(
       cols.countryId.push(c);
       cols.year.push(y);
       cols.value.push(v);
-      cols.availableFrom.push(a);
+      cols.availableFrom.push(dayNumber(a));
     }
     await insertObservations(store, trx, releaseId, cols);
   });

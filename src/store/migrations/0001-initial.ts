@@ -77,7 +77,7 @@ export async function up(db: Kysely<unknown>, store: MigrationContext): Promise<
     .addColumn('year', 'integer', (c) => c.notNull())
     .addColumn('release_id', 'integer', (c) => c.notNull())
     .addColumn('value', 'double precision')
-    .addColumn('available_from', 'text', (c) => c.notNull())
+    .addColumn('available_from', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('observations_pk', ['variable_id', 'country_id', 'year', 'release_id'])
     .modifyEnd(clustered)
     .execute();
