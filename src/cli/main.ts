@@ -10,7 +10,8 @@ import { importFile } from '../services/import.js';
 import type { ImportReport } from '../services/import.js';
 import { syncSources } from '../services/sync.js';
 import type { SyncReport } from '../services/sync.js';
-import { FORMATS, render } from './output.js';
+import { currentIo, FORMATS, print, printError, render, withIo } from './output.js';
+import type { Io } from './output.js';
 import type { Format } from './output.js';
 import { ProgressBar } from './progress.js';
 import { registerRiskCommands } from './commands/risk.js';
@@ -18,23 +19,28 @@ import { registerForecastCommands } from './commands/forecast.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
 
-/** Runs the `lens` command with `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof InputError) {
-      process.stderr.write(`lens: ${error.message}\n`);
-      return 1;
+/**
+ * Runs the `lens` command with `argv` (without node and script); returns the exit code.
+ * Output goes to the standard streams, or to `io` when given (tests run commands in-process).
+ */
+export async function main(argv: string[], io?: Io): Promise<number> {
+  return withIo(io, async () => {
+    const program = buildProgram();
+    try {
+      await program.parseAsync(argv, { from: 'user' });
+      return 0;
+    } catch (error) {
+      if (error instanceof CommanderError) return error.exitCode;
+      if (error instanceof InputError) {
+        printError(`lens: ${error.message}`);
+        return 1;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      printError(`lens: ${message}`);
+      if (process.env.LENS_DEBUG && error instanceof Error) printError(`${error.stack}`);
+      return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`lens: ${message}\n`);
-    if (process.env.LENS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    return 2;
-  }
+  });
 }
 
 function formatOption(): Option {
@@ -49,7 +55,7 @@ function intArg(name: string) {
 }
 
 function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  print(text);
 }
 
 /** Builds the command tree (exported for tests and help generation). */
@@ -63,6 +69,10 @@ export function buildProgram(): Command {
       'database: a SQLite file path or postgres:// URL (default: LENS_DATABASE_URL or the per-user data folder)',
     )
     .exitOverride()
+    .configureOutput({
+      writeOut: (text) => currentIo().out(text),
+      writeErr: (text) => currentIo().err(text),
+    })
     .showHelpAfterError();
   const db = () => program.opts<{ db?: string }>().db;
 

@@ -60,3 +60,42 @@ function cellText(v: string | number | boolean | null | undefined): string {
     return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
   return String(v);
 }
+
+/** Where a command's output goes: standard output and error, unless redirected (tests). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const STDIO: Io = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+let current: Io = STDIO;
+
+/** Prints a line (a newline is added when missing) to the current output. */
+export function print(text: string): void {
+  current.out(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Prints a line to the current error output. */
+export function printError(text: string): void {
+  current.err(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** The current output. */
+export function currentIo(): Io {
+  return current;
+}
+
+/** Runs `fn` with output sent to `io` (standard streams when absent), then restores it. */
+export async function withIo<T>(io: Io | undefined, fn: () => Promise<T>): Promise<T> {
+  const previous = current;
+  current = io ?? STDIO;
+  try {
+    return await fn();
+  } finally {
+    current = previous;
+  }
+}

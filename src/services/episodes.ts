@@ -36,9 +36,12 @@ const BATTLE_DEATHS = 'ucdp-brd:bd_best';
 /** UCDP's threshold for an armed conflict-year: 25 battle-related deaths. */
 const MIN_BATTLE_DEATHS = 25;
 
+/** First year each source covers every country (earlier rows are partial). */
+const COVERAGE_START: Record<string, number> = { pitf: 1955, 'ucdp-brd': 1989 };
+
 /** The rule, stated for the reader of the report. */
 export const CONTEXT_RULE =
-  'an episode began in war when, in a country where it took place, the PITF lists an ethnic or revolutionary war, or UCDP counts at least 25 battle-related deaths, in its first year or the year before; in peace when those years are covered by either source and neither shows a war; unknown before the sources begin (PITF from 1955, UCDP from 1989).';
+  'an episode began in war when, in a country where it took place, the PITF lists an ethnic or revolutionary war, or UCDP counts at least 25 battle-related deaths, in its first year or the year before; in peace when those years lie within the full coverage of a source (PITF from 1955, UCDP from 1989) and no source shows a war; unknown otherwise.';
 
 /**
  * The mass-killing episodes since 1945 of the newest episode list, each classified as
@@ -58,8 +61,11 @@ export async function listEpisodesByDecade(
   for (const v of values) {
     const source = v.variable.split(':')[0] ?? v.variable;
     const span = covered.get(source);
+    // Peace can only be read where a source claims full coverage: PITF from 1955 (its earlier
+    // rows are wars already under way then), UCDP from 1989; war evidence counts from any row.
+    const start = COVERAGE_START[source] ?? v.year;
     covered.set(source, {
-      first: Math.min(span?.first ?? v.year, v.year),
+      first: Math.max(start, Math.min(span?.first ?? v.year, v.year)),
       last: Math.max(span?.last ?? v.year, v.year),
     });
     const isWar =

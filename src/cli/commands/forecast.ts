@@ -17,14 +17,14 @@ import {
   walkForward,
 } from '../../services/forecast.js';
 import { panelYears } from '../../core/forecast/dataset.js';
-import { FORMATS, render } from '../output.js';
+import { FORMATS, print, render } from '../output.js';
 import type { Format } from '../output.js';
 import { ProgressBar } from '../progress.js';
 
 type Db = () => string | undefined;
 
 function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  print(text);
 }
 
 function year(name: string) {

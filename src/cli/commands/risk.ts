@@ -23,7 +23,7 @@ import {
   overridesFor,
   withdrawAnalystOverride,
 } from '../../services/overrides.js';
-import { FORMATS, render } from '../output.js';
+import { FORMATS, print, render } from '../output.js';
 import type { Format } from '../output.js';
 
 type Db = () => string | undefined;
@@ -38,7 +38,7 @@ function formatOption(choices: readonly string[] = FORMATS): Option {
 }
 
 function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  print(text);
 }
 
 /** `lens frameworks`, `lens assess`, `lens backtest`, `lens override`, `lens episodes`. */

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runLens } from '../support/run-lens.js';
+import { sharedFile } from '../support/shared-data.js';
+
+describe('lens command', () => {
+  let dir: string;
+  let db: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lens-cli-'));
+    db = join(dir, 'lens.sqlite');
+    for (const [kind, file] of [
+      ['ewp-episodes', sharedFile('ewp', 'mass-killing-episodes-2025.dev-to-2014.csv')],
+      ['pitf', sharedFile('inputs', 'pitf-ethnic-war-2014.csv')],
+      ['pitf', sharedFile('inputs', 'pitf-revolutionary-war-2014.csv')],
+      ['ucdp-brd', sharedFile('inputs', 'ucdp-battle-deaths-v25.1.csv')],
+      ['pts', sharedFile('inputs', 'political-terror-scale-2024.csv')],
+    ] as const) {
+      const r = await runLens(['--db', db, 'import', kind, file, '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists its commands in --help', async () => {
+    const r = await runLens(['--help']);
+    assert.equal(r.code, 0);
+    for (const c of [
+      'countries',
+      'import',
+      'sync',
+      'data',
+      'assess',
+      'backtest',
+      'forecast',
+      'episodes',
+      'start',
+    ]) {
+      assert.match(r.stdout, new RegExp(`\\n  ${c}\\b`), c);
+    }
+  });
+
+  it('resolves codes by year across systems', async () => {
+    const ussr = JSON.parse(
+      (
+        await runLens([
+          'countries',
+          'resolve',
+          '365',
+          '--from',
+          'cow',
+          '--year',
+          '1985',
+          '--format',
+          'json',
+        ])
+      ).stdout,
+    );
+    assert.equal(ussr.countries[0].id, 'ussr');
+    const russia = JSON.parse(
+      (
+        await runLens([
+          'countries',
+          'resolve',
+          '365',
+          '--from',
+          'cow',
+          '--year',
+          '2000',
+          '--format',
+          'json',
+        ])
+      ).stdout,
+    );
+    assert.equal(russia.countries[0].id, 'rus');
+    assert.equal(russia.countries[0].codes.iso3, 'RUS');
+    const civ = await runLens(['countries', 'resolve', 'Ivory Coast', '--format', 'csv']);
+    assert.match(civ.stdout.split('\n')[1] ?? '', /^civ,/);
+    const world = await runLens(['countries', 'resolve', 'World']);
+    assert.equal(world.code, 1);
+    assert.match(world.stderr, /"World" is not a country/);
+  });
+
+  it('reports an unknown kind and a bad file with a clear message and a non-zero exit', async () => {
+    const kind = await runLens(['--db', db, 'import', 'nope', 'x.csv']);
+    assert.equal(kind.code, 1);
+    assert.match(kind.stderr, /unknown kind "nope".*expected one of ewp-predictors/);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'year,country,ccode,ios.iccpr1\n1990,Chile,155,"unterminated\n');
+    const r = await runLens(['--db', db, 'import', 'iccpr', bad]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /bad\.csv:2/);
+  });
+
+  it('shows coverage and a country as known on a date', async () => {
+    const cov = JSON.parse(
+      (await runLens(['--db', db, 'data', 'coverage', '--format', 'json'])).stdout,
+    );
+    const pts = cov.sources.find((s: { source: string }) => s.source === 'pts');
+    assert.equal(pts.unmatched, 0);
+    assert.ok(pts.nonCountry > 0);
+    const early = JSON.parse(
+      (
+        await runLens([
+          '--db',
+          db,
+          'data',
+          'show',
+          'Sudan',
+          '--year',
+          '1996',
+          '--as-of',
+          '1996-06-30',
+          '--format',
+          'json',
+        ])
+      ).stdout,
+    );
+    assert.deepEqual(early.values, [], 'nothing about 1996 was public by mid-1996');
+    const later = JSON.parse(
+      (
+        await runLens([
+          '--db',
+          db,
+          'data',
+          'show',
+          'Sudan',
+          '--year',
+          '1996',
+          '--as-of',
+          '2020-01-01',
+          '--format',
+          'json',
+        ])
+      ).stdout,
+    );
+    const pta = later.values.find((v: { variable: string }) => v.variable === 'pts:PTS_A');
+    assert.equal(pta.value, 5);
+  });
+
+  it('counts episodes by decade, wartime and peacetime', async () => {
+    const r = JSON.parse((await runLens(['--db', db, 'episodes', '--format', 'json'])).stdout);
+    const total = r.decades.reduce((s: number, d: { total: number }) => s + d.total, 0);
+    assert.equal(total, r.episodes.length);
+    const d1990 = r.decades.find((d: { decade: number }) => d.decade === 1990);
+    assert.ok(d1990.war > d1990.peace, 'most 1990s episodes began in war');
+    const rwanda = r.episodes.find(
+      (e: { countryLabel: string; startYear: number }) =>
+        e.countryLabel === 'Rwanda' && e.startYear === 1994,
+    );
+    assert.equal(rwanda?.context, 'war');
+    type Row = { startYear: number; context: string; evidence: string[] };
+    const before1955 = r.episodes.filter((e: Row) => e.startYear < 1955);
+    assert.ok(before1955.length > 0);
+    for (const e of before1955 as Row[]) {
+      assert.equal(e.context, e.evidence.length > 0 ? 'war' : 'unknown');
+    }
+    const peace = JSON.parse(
+      (await runLens(['--db', db, 'episodes', '--context', 'peace', '--format', 'json'])).stdout,
+    );
+    assert.ok(peace.episodes.every((e: { context: string }) => e.context === 'peace'));
+  });
+});
