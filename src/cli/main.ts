@@ -15,6 +15,15 @@ import type { Io } from './output.js';
 import type { Format } from './output.js';
 import { ProgressBar } from './progress.js';
 import { registerRiskCommands } from './commands/risk.js';
+import { assessWorld } from '../services/assess.js';
+import {
+  DEFAULT_SPEC,
+  loadModelSpec,
+  loadPanel,
+  nameForecasts,
+  walkForward,
+} from '../services/forecast.js';
+import { panelYears } from '../core/forecast/dataset.js';
 import { registerForecastCommands } from './commands/forecast.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
@@ -245,7 +254,9 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('the main job: bring the data in (sync) and print what the store now covers')
+    .description(
+      'the main job: bring the data in (sync), print what the store covers, the countries at highest structural risk and the forecast list',
+    )
     .option(
       '--from <dir-or-url>',
       'take the sources from a local folder or mirror instead of the publishers',
@@ -257,6 +268,8 @@ export function buildProgram(): Command {
       out('');
       const rows = await withStore(db(), (store) => dataCoverage(store));
       printCoverage('table', rows);
+      out('');
+      out(await withStore(db(), (store) => overviewText(store)));
     });
 
   return program;
@@ -384,4 +397,58 @@ function printCoverage(format: Format, rows: Awaited<ReturnType<typeof dataCover
       { header: 'non-country', value: (r) => r.nonCountry, right: true },
     ]),
   );
+}
+
+/**
+ * The picture the main job ends on: the countries in the top two structural tiers as of
+ * today, and the statistical forecast's top of the list at the latest origin with data.
+ * A part whose data is missing says so instead of failing the job.
+ */
+async function overviewText(
+  store: Parameters<Parameters<typeof withStore>[1]>[0],
+): Promise<string> {
+  const registry = loadCountryRegistry();
+  const lines: string[] = [];
+  try {
+    // The latest date on which the store's data support a tier for most countries: today,
+    // else the end of an earlier year (the sources in the store may be older releases).
+    let report = await assessWorld(store, registry.all());
+    for (
+      let year = new Date().getUTCFullYear() - 1;
+      year >= new Date().getUTCFullYear() - 8;
+      year--
+    ) {
+      if (report.assessments.filter((a) => a.tier !== null).length * 2 >= report.assessments.length)
+        break;
+      report = await assessWorld(store, registry.all(), { asOf: `${year}-12-31` });
+    }
+    const top = report.assessments.filter((a) => a.tier === 'extreme' || a.tier === 'high');
+    lines.push(
+      `Structural risk (${report.framework.id} v${report.framework.version}) as of ${report.asOf}: ${top.length} of ${report.assessments.length} countries in the top two tiers`,
+    );
+    for (const tier of ['extreme', 'high'] as const) {
+      const names = top.filter((a) => a.tier === tier).map((a) => a.country.name);
+      lines.push(`  ${tier}: ${names.join(', ') || 'none'}`);
+    }
+  } catch (error) {
+    lines.push(`Structural risk: not available (${(error as Error).message})`);
+  }
+  try {
+    const spec = await loadModelSpec(DEFAULT_SPEC, store);
+    const panel = await loadPanel(store, spec);
+    const origin = panelYears(panel).last;
+    const [result] = await walkForward(panel, spec, { from: origin, to: origin, workers: 1 });
+    const named = nameForecasts(registry, result ? [result] : []).slice(0, 10);
+    lines.push(
+      `\nForecast (${spec.id}), risk of a new mass killing in ${origin + 1}-${origin + spec.horizonYears}, top 10:`,
+    );
+    for (const r of named)
+      lines.push(`  ${String(r.rank).padStart(2)}. ${r.name} ${(r.risk * 100).toFixed(1)}%`);
+  } catch (error) {
+    lines.push(`\nForecast: not available (${(error as Error).message})`);
+  }
+  lines.push(
+    '\nMore: lens assess, lens backtest, lens forecast run, lens data show COUNTRY (--help on each).',
+  );
+  return lines.join('\n');
 }
