@@ -9,6 +9,7 @@ import { openStore } from '../src/services/context.js';
 import { showCountryData } from '../src/services/data.js';
 import { syncSources } from '../src/services/sync.js';
 import { valueAsOf } from '../src/store/observations-repository.js';
+import { listReleases } from '../src/store/releases-repository.js';
 import { sharedDataDir } from '../test/support/shared-data.js';
 
 const registry = loadCountryRegistry();
@@ -36,7 +37,10 @@ async function time(label: string, n: number, fn: (i: number) => Promise<unknown
 
 const store = await openStore(url);
 try {
-  if (dbArg < 0) await syncSources(store, registry, { from: sharedDataDir() });
+  // A fresh store (or an empty one named with --db) is filled with the shared data first.
+  if ((await listReleases(store)).length === 0) {
+    await syncSources(store, registry, { from: sharedDataDir() });
+  }
   const ids = registry.all().map((c) => c.id);
   const years = Array.from({ length: 40 }, (_, i) => 1975 + i);
   console.log(`store: ${store.location}`);
