@@ -114,7 +114,24 @@ export async function observationsAsOf(
 ): Promise<KnownValue[]> {
   const ids = await variableIds(store, q.variables);
   if (ids.size === 0) return [];
-  const names = new Map([...ids].map(([name, id]) => [id, name]));
+  return latestVintages(store, { ...q, variableIds: [...ids.values()] });
+}
+
+/**
+ * The one query behind the as-of lookups: per variable, country and year, the value of the
+ * newest vintage public on `asOf`, with its variable name and source. `variableIds` absent:
+ * every variable (listed, so the primary key (variable, country, year) is used).
+ */
+async function latestVintages(
+  store: Store,
+  q: {
+    variableIds?: readonly number[];
+    asOf: string;
+    countryIds?: readonly string[];
+    fromYear?: number;
+    toYear?: number;
+  },
+): Promise<KnownValue[]> {
   let inner = store.db
     .selectFrom('observations as o')
     .select([
@@ -128,7 +145,11 @@ export async function observationsAsOf(
         'rn',
       ),
     ])
-    .where('o.variable_id', 'in', [...ids.values()])
+    .where(
+      'o.variable_id',
+      'in',
+      q.variableIds ? [...q.variableIds] : (eb) => eb.selectFrom('variables').select('id'),
+    )
     .where('o.available_from', '<=', dayNumber(q.asOf));
   if (q.countryIds) inner = inner.where('o.country_id', 'in', [...q.countryIds]);
   if (q.fromYear !== undefined) inner = inner.where('o.year', '>=', q.fromYear);
@@ -136,8 +157,9 @@ export async function observationsAsOf(
   const rows = await store.db
     .selectFrom(inner.as('k'))
     .innerJoin('releases as r', 'r.id', 'k.release_id')
+    .innerJoin('variables as v', 'v.id', 'k.variable_id')
     .select([
-      'k.variable_id',
+      'v.name',
       'k.country_id',
       'k.year',
       'k.value',
@@ -147,10 +169,11 @@ export async function observationsAsOf(
       'r.version',
     ])
     .where('k.rn', '=', 1)
+    .orderBy('v.name')
+    .orderBy('k.country_id')
+    .orderBy('k.year')
     .execute();
-  return rows.map((row) =>
-    rowToKnownValue(row, names.get(Number(row.variable_id)) ?? String(row.variable_id)),
-  );
+  return rows.map((row) => rowToKnownValue(row, row.name));
 }
 
 /** Per source kind: countries, years, variables and values stored (all vintages). */
@@ -200,41 +223,10 @@ export async function countryObservationsAsOf(
   store: Store,
   q: { countryId: string; asOf: string; year?: number },
 ): Promise<KnownValue[]> {
-  let inner = store.db
-    .selectFrom('observations as o')
-    .select([
-      'o.variable_id',
-      'o.country_id',
-      'o.year',
-      'o.value',
-      'o.release_id',
-      'o.available_from',
-      sql<number>`row_number() over (partition by o.variable_id, o.year order by o.available_from desc, o.release_id desc)`.as(
-        'rn',
-      ),
-    ])
-    // Every variable id, so the primary key (variable, country, year) can be used.
-    .where('o.variable_id', 'in', (eb) => eb.selectFrom('variables').select('id'))
-    .where('o.country_id', '=', q.countryId)
-    .where('o.available_from', '<=', dayNumber(q.asOf));
-  if (q.year !== undefined) inner = inner.where('o.year', '=', q.year);
-  const rows = await store.db
-    .selectFrom(inner.as('k'))
-    .innerJoin('releases as r', 'r.id', 'k.release_id')
-    .innerJoin('variables as v', 'v.id', 'k.variable_id')
-    .select([
-      'v.name',
-      'k.country_id',
-      'k.year',
-      'k.value',
-      'k.release_id',
-      'k.available_from',
-      'r.source_kind',
-      'r.version',
-    ])
-    .where('k.rn', '=', 1)
-    .orderBy('v.name')
-    .orderBy('k.year')
-    .execute();
-  return rows.map((row) => rowToKnownValue(row, row.name));
+  return latestVintages(store, {
+    asOf: q.asOf,
+    countryIds: [q.countryId],
+    fromYear: q.year,
+    toYear: q.year,
+  });
 }
