@@ -25,6 +25,7 @@ import {
 } from '../services/forecast.js';
 import { panelYears } from '../core/forecast/dataset.js';
 import { registerForecastCommands } from './commands/forecast.js';
+import { registerEscalationCommands } from './commands/escalation.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
 
@@ -251,6 +252,7 @@ export function buildProgram(): Command {
 
   registerRiskCommands(program, db);
   registerForecastCommands(program, db);
+  registerEscalationCommands(program, db);
 
   program
     .command('start')

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Transaction } from 'kysely';
 import type { Country } from '../core/countries/types.js';
 import { alertsFor } from '../core/escalation/alerts.js';
 import { backtestStages } from '../core/escalation/backtest.js';
@@ -25,7 +26,6 @@ import type { EscalationEvent, EventFacts, Tlp } from '../core/escalation/types.
 import { TLP_LEVELS, factsOf } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
 import type { Tier } from '../core/frameworks/types.js';
-import type { Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Schema } from '../store/schema.js';
 import {
@@ -227,7 +227,7 @@ export class EscalationMonitor {
    */
   async statusAsOf(countryIds: readonly string[], asOf: string): Promise<CountryStatus[]> {
     const [facts, markers] = await Promise.all([
-      loadFacts(this.store.db, {
+      loadFacts(this.store, this.store.db, {
         countryIds,
         windows: this.factWindows(asOf),
         to: asOf,
@@ -337,7 +337,7 @@ export class EscalationMonitor {
     asOf: string,
     markers: readonly EventFacts[],
   ): Promise<CachedCountry> {
-    const facts = await loadFacts(trx, {
+    const facts = await loadFacts(this.store, trx, {
       countryId,
       windows: this.factWindows(asOf),
       to: asOf,
@@ -395,7 +395,7 @@ export class EscalationMonitor {
   ): Promise<TimelineEntry[]> {
     const start = addDays(from, -(this.compiled.lookbackDays - 1));
     const [facts, markers] = await Promise.all([
-      loadFacts(this.store.db, {
+      loadFacts(this.store, this.store.db, {
         countryId,
         from: start,
         to,
@@ -441,7 +441,7 @@ export class EscalationMonitor {
   ): Promise<StageBacktestResult> {
     const step = options.step ?? 'quarter';
     const [facts, markers, episodes] = await Promise.all([
-      loadFacts(this.store.db, { reportStates: this.rules.reportStates }),
+      loadFacts(this.store, this.store.db, { reportStates: this.rules.reportStates }),
       this.markers({ asOf: '9999-12-31', replay: true, fromYear: 0 }),
       listEpisodes(this.store),
     ]);

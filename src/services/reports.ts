@@ -321,17 +321,15 @@ export async function reviewReport(
       });
     }
   }
-  await store.db
-    .transaction()
-    .execute((trx) =>
-      updateReview(trx, report.event.id, {
-        state: r.state as ReviewState,
-        reviewedBy: r.by,
-        reviewedAt: now,
-        note: r.note ?? null,
-        duplicateOf,
-      }),
-    );
+  await store.db.transaction().execute((trx) =>
+    updateReview(trx, report.event.id, {
+      state: r.state as ReviewState,
+      reviewedBy: r.by,
+      reviewedAt: now,
+      note: r.note ?? null,
+      duplicateOf,
+    }),
+  );
   const refresh = await monitor.refresh(report.event.countryId, now.slice(0, 10), now);
   const [updated] = await listFieldReports(store.db, { key: id });
   return { report: updated!, refresh };

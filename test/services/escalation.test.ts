@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EscalationEvent } from '../../src/core/escalation/types.js';
 import { acknowledge, alerts, resolve } from '../../src/services/alerts.js';
@@ -7,6 +10,7 @@ import {
   EscalationMonitor,
   checkpoints,
   countriesIn,
+  escalationDir,
   loadRules,
 } from '../../src/services/escalation.js';
 import { importEvents } from '../../src/services/events.js';
@@ -49,6 +53,36 @@ function event(
     ...over,
   };
 }
+
+describe('rules files', () => {
+  it('load the newest version, or the one named, and name the file and path of a problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lens-rules-'));
+    try {
+      const text = readFileSync(join(escalationDir(), 'rules.v1.json'), 'utf8');
+      const v2 = JSON.parse(text) as { version: number; changelog: unknown[] };
+      v2.version = 2;
+      v2.changelog.push({ version: 2, date: '2026-12-01', changes: 'test' });
+      writeFileSync(join(dir, 'rules.v1.json'), text);
+      writeFileSync(join(dir, 'rules.v2.json'), JSON.stringify(v2));
+      assert.equal((await loadRules('escalation', dir)).version, 2);
+      assert.equal((await loadRules('escalation@1', dir)).version, 1);
+      await assert.rejects(
+        loadRules('escalation@7', dir),
+        /no escalation rules "escalation@7".*escalation@1, escalation@2/s,
+      );
+      writeFileSync(
+        join(dir, 'rules.v3.json'),
+        text.replace('"windowDays": 730', '"windowDays": -1'),
+      );
+      await assert.rejects(
+        loadRules('escalation', dir),
+        /rules\.v3\.json: invalid escalation rules:\nindicators\[0\]\.windowDays: expected a whole number/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('checkpoints', () => {
   it('ends months, quarters and years', () => {

@@ -140,7 +140,7 @@ onEveryStore('event import', (target) => {
 
   it('leaves nothing after a crash mid-import, and the re-run resumes without duplicates', async () => {
     const file = join(dir, 'large.csv');
-    const count = 60_000;
+    const count = 40_000;
     await writeGedCsv(file, count, 11, 60_000_000);
     const before = await snapshot(store);
     const url = target.name === 'sqlite' ? store.location : process.env.LENS_TEST_DATABASE_URL!;

@@ -35,14 +35,14 @@ import type { EventKind } from '../../sources/events/index.js';
 import { listEvents } from '../../store/events-repository.js';
 import { listAttempts, listDeliveries } from '../../store/alerts-repository.js';
 import type { Store } from '../../store/database.js';
-import { FORMATS, render } from '../output.js';
+import { FORMATS, print, render } from '../output.js';
 import type { Format } from '../output.js';
 import { ProgressBar } from '../progress.js';
 
 type Db = () => string | undefined;
 
 function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  print(text);
 }
 
 function formatOption(): Option {

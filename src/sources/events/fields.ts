@@ -1,4 +1,4 @@
-import { isIsoDate } from '../../core/escalation/dates.js';
+import { dayNumber, isIsoDate } from '../../core/escalation/dates.js';
 import { InputError } from '../../core/errors.js';
 
 /** Cell parsers shared by the event readers; each throws InputError naming file, line and column. */
@@ -24,6 +24,8 @@ const MONTHS = [
  * exports). Returns `YYYY-MM-DD`.
  */
 export function parseEventDate(text: string, file: string, line: number, column: string): string {
+  // The common case first, without a regular expression: millions of rows take it.
+  if (text.length === 10 && !Number.isNaN(dayNumber(text))) return text;
   const t = text.trim();
   let iso: string | undefined;
   let m = /^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+Z?)?$/.exec(t);

@@ -79,12 +79,27 @@ const PLACE_PRECISION: Record<string, PlacePrecision> = {
 const IDENTITY =
   /\b(christians?|muslims?|hindus?|sikhs?|buddhists?|jews|sunnis?|shi'?as?|fulani|hema|lendu|dinka|nuer|tiv|birom|berom|jukun|tutsi|hutu|pokot|turkana|toposa|karamojong|murle|lou nuer|bari|dogon|bambara|tuareg|arabs?|afar|issa|oromo|somali|amhara|borana|garre|degodia|marehan|hawiye|darod|dir|masalit|zaghawa|fur|misseriya|rizeigat|maaliya|hamar|mangal|turi|zaidi|kuki|naga|bodo|adivasis?|santhal|dayak|madurese|yoruba|hausa|igbo|ijaw|itsekiri|urhobo|kikuyu|kalenjin|luo|luhya|kisii|maasai|ethnic|tribe|clan)\b/i;
 
-/** One GED row, its cells got by column name (CSV) or key (API JSON), as text. */
-type Get = (column: string) => string;
+/** The actor type of a GED side (see the mapping above). */
+function gedActorType(name: string, gw: string, countryGw: string, type: 1 | 2 | 3): ActorType {
+  if (/^government of /i.test(name)) {
+    return gw === '' || gw.split(',').some((s) => s.trim() === countryGw)
+      ? 'state-forces'
+      : 'external';
+  }
+  if (/^civilians\b/i.test(name)) return 'civilians';
+  if (type === 2) {
+    if (/^supporters of /i.test(name)) return 'political-militia';
+    if (IDENTITY.test(name)) return 'identity-militia';
+  }
+  return 'rebels';
+}
 
-function mapRow(get: Get, file: string, line: number): EventRow {
-  const cell = (c: string) => get(c);
-  const id = required(cell('id'), file, line, 'id', 'the event id');
+/** One GED row, its cells got by column name (CSV) or key (API JSON), as text. */
+export type GedCells = (column: string) => string;
+
+/** Maps one GED row (cells by column name) onto an event; InputError for a malformed cell. */
+export function mapGedRow(get: GedCells, file: string, line: number): EventRow {
+  const id = required(get('id'), file, line, 'id', 'the event id');
   if (!/^\d+$/.test(id)) {
     throw new InputError(`"${id}" is not a GED event id`, {
       file,
@@ -94,7 +109,7 @@ function mapRow(get: Get, file: string, line: number): EventRow {
     });
   }
   const type = oneOf(
-    cell('type_of_violence'),
+    get('type_of_violence'),
     TYPES,
     file,
     line,
@@ -102,7 +117,7 @@ function mapRow(get: Get, file: string, line: number): EventRow {
     '1 (state-based), 2 (non-state) or 3 (one-sided)',
   );
   const countryGw = required(
-    cell('country_id'),
+    get('country_id'),
     file,
     line,
     'country_id',
@@ -116,9 +131,9 @@ function mapRow(get: Get, file: string, line: number): EventRow {
       expected: 'a whole number',
     });
   }
-  const countryName = cell('country').trim();
-  const start = parseEventDate(cell('date_start'), file, line, 'date_start');
-  const end = parseEventDate(cell('date_end'), file, line, 'date_end');
+  const countryName = get('country').trim();
+  const start = parseEventDate(get('date_start'), file, line, 'date_start');
+  const end = parseEventDate(get('date_end'), file, line, 'date_end');
   if (end < start) {
     throw new InputError(`date_end ${end} is before date_start ${start}`, {
       file,
@@ -128,7 +143,7 @@ function mapRow(get: Get, file: string, line: number): EventRow {
     });
   }
   const precision = oneOf(
-    cell('date_prec'),
+    get('date_prec'),
     DATE_PRECISION,
     file,
     line,
@@ -136,40 +151,32 @@ function mapRow(get: Get, file: string, line: number): EventRow {
     'a date precision 1 to 5',
   );
   const placePrecision = oneOf(
-    cell('where_prec'),
+    get('where_prec'),
     PLACE_PRECISION,
     file,
     line,
     'where_prec',
     'a place precision 1 to 7',
   );
-  const latitude = parseCoordinate(cell('latitude'), file, line, 'latitude', 90);
-  const longitude = parseCoordinate(cell('longitude'), file, line, 'longitude', 180);
-  const best = parseDeaths(cell('best'), file, line, 'best');
+  const latitude = parseCoordinate(get('latitude'), file, line, 'latitude', 90);
+  const longitude = parseCoordinate(get('longitude'), file, line, 'longitude', 180);
+  const best = parseDeaths(get('best'), file, line, 'best');
   // About 1% of GED rows have a best estimate outside [low, high] (e.g. low 3, best 2):
   // the bounds are widened to include it rather than the publisher's file refused.
-  const low = Math.min(best, parseDeaths(cell('low'), file, line, 'low'));
-  const high = Math.max(best, parseDeaths(cell('high'), file, line, 'high'));
-  const sideA = required(cell('side_a'), file, line, 'side_a', 'side A');
-  const sideB = required(cell('side_b'), file, line, 'side_b', 'side B');
-  const actorType = (name: string, gw: string): ActorType => {
-    if (/^government of /i.test(name))
-      return gw === '' ||
-        gw
-          .split(',')
-          .map((s) => s.trim())
-          .includes(countryGw)
-        ? 'state-forces'
-        : 'external';
-    if (/^civilians\b/i.test(name)) return 'civilians';
-    if (type === 2) {
-      if (/^supporters of /i.test(name)) return 'political-militia';
-      if (IDENTITY.test(name)) return 'identity-militia';
-    }
-    return 'rebels';
+  const low = Math.min(best, parseDeaths(get('low'), file, line, 'low'));
+  const high = Math.max(best, parseDeaths(get('high'), file, line, 'high'));
+  const sideA = required(get('side_a'), file, line, 'side_a', 'side A');
+  const sideB = required(get('side_b'), file, line, 'side_b', 'side B');
+  const a: Actor = {
+    name: sideA,
+    type: gedActorType(sideA, get('gwnoa').trim(), countryGw, type),
+    side: 'a',
   };
-  const a: Actor = { name: sideA, type: actorType(sideA, cell('gwnoa').trim()), side: 'a' };
-  const b: Actor = { name: sideB, type: actorType(sideB, cell('gwnob').trim()), side: 'b' };
+  const b: Actor = {
+    name: sideB,
+    type: gedActorType(sideB, get('gwnob').trim(), countryGw, type),
+    side: 'b',
+  };
   let category: EventCategory;
   if (type === 1) category = 'violence.armed-clash';
   else if (type === 3) category = 'violence.against-civilians.attack';
@@ -179,18 +186,18 @@ function mapRow(get: Get, file: string, line: number): EventRow {
         ? 'violence.communal'
         : 'violence.non-state';
   const place: ReadEvent['place'] = { precision: placePrecision };
-  const where = cell('where_coordinates').trim();
+  const where = get('where_coordinates').trim();
   if (where) place.name = where;
-  const adm1 = cell('adm_1').trim();
-  const adm2 = cell('adm_2').trim();
+  const adm1 = get('adm_1').trim();
+  const adm2 = get('adm_2').trim();
   if (adm1) place.admin1 = adm1;
   if (adm2) place.admin2 = adm2;
   if (latitude !== undefined && longitude !== undefined) {
     place.latitude = latitude;
     place.longitude = longitude;
   }
-  const offices = splitList(cell('source_office'), ';');
-  const notes = [cell('dyad_name').trim(), cell('where_description').trim()]
+  const offices = splitList(get('source_office'), ';');
+  const notes = [get('dyad_name').trim(), get('where_description').trim()]
     .filter((s) => s !== '')
     .join('; ');
   const keys: CountryKey[] = [{ system: 'gw', code: String(Number(countryGw)) }];
@@ -206,7 +213,7 @@ function mapRow(get: Get, file: string, line: number): EventRow {
     deaths: { best, low, high },
     accountability: 'none-known',
     sources: offices.length ? offices.map((name) => ({ name })) : [{ name: 'UCDP' }],
-    reliability: cell('event_clarity').trim() === '2' ? 'medium' : 'high',
+    reliability: get('event_clarity').trim() === '2' ? 'medium' : 'high',
     sharing: 'CLEAR',
   };
   if (notes) event.notes = notes;
@@ -237,11 +244,11 @@ export async function* readGedCsv(
   }
   const seen = new Map<string, number>();
   for await (const { line, fields } of table) {
-    const get: Get = (c) => {
+    const get: GedCells = (c) => {
       const i = columns.get(c) ?? -1;
       return i < 0 ? '' : (fields[i] as string);
     };
-    const row = mapRow(get, path, line);
+    const row = mapGedRow(get, path, line);
     if (row.type === 'event') checkUnique(seen, row.event.sourceId, line, path);
     yield row;
   }
@@ -275,7 +282,7 @@ export async function* readGedApi(
         expected: `the fields ${REQUIRED.join(', ')}`,
       });
     }
-    const row = mapRow((c) => textOf(record[c]), path, line);
+    const row = mapGedRow((c) => textOf(record[c]), path, line);
     if (row.type === 'event') checkUnique(seen, row.event.sourceId, line, path);
     yield row;
   }
