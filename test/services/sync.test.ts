@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import { dataCoverage } from '../../src/services/data.js';
 import { syncSources } from '../../src/services/sync.js';
 import type { Store } from '../../src/store/database.js';
 import { sharedDataDir } from '../support/shared-data.js';
 import { serveFolder } from '../support/http-mirror.js';
-import { onEveryStore } from '../support/stores.js';
+import { onEveryStore, storeTargets } from '../support/stores.js';
 
 const registry = loadCountryRegistry();
 const NOW = '2026-01-15T00:00:00.000Z';
+
+/** Coverage after the folder sync, per engine, to compare the engines at the end. */
+const coverageBy = new Map<string, Awaited<ReturnType<typeof dataCoverage>>>();
 
 onEveryStore('sync', (target) => {
   let fromDir: Store;
@@ -57,6 +60,7 @@ onEveryStore('sync', (target) => {
       [],
       'every country-year row matched, documented non-country rows apart',
     );
+    coverageBy.set(target.name, await dataCoverage(fromDir));
     const again = await syncSources(fromDir, registry, { from: sharedDataDir(), now: NOW });
     assert.ok(again.imported.every((r) => r.status === 'unchanged'));
   });
@@ -116,3 +120,16 @@ onEveryStore('sync', (target) => {
     }
   });
 });
+
+describe(
+  'sync on both engines',
+  { skip: storeTargets().length < 2 && 'LENS_TEST_DATABASE_URL is not set' },
+  () => {
+    it('stores identical counts on SQLite and PostgreSQL', () => {
+      const sqlite = coverageBy.get('sqlite');
+      const postgres = coverageBy.get('postgres');
+      assert.ok(sqlite && postgres);
+      assert.deepEqual(postgres, sqlite);
+    });
+  },
+);
