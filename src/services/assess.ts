@@ -10,9 +10,11 @@ import type {
   Override,
 } from '../core/frameworks/assess.js';
 import type { Framework } from '../core/frameworks/types.js';
+import { MAX_PUBLICATION_DELAY_YEARS } from '../core/frameworks/types.js';
 import type { Store } from '../store/database.js';
 import { listEpisodes } from '../store/episodes-repository.js';
 import { observationsAsOf } from '../store/observations-repository.js';
+import { listReleases } from '../store/releases-repository.js';
 import { frameworkVariables, loadFramework } from './frameworks.js';
 
 /** The default framework of `lens assess` and `lens backtest`. */
@@ -58,9 +60,10 @@ export interface AssessOptions {
 
 /**
  * Assesses every country (or `countryIds`) as of a date with a framework, from the values
- * public on that date: two queries for the observations (the date and a year before, for
- * the change) and one for the episodes, whatever the number of countries. Sorted by score,
- * highest first; countries without enough data last.
+ * public on that date, and one year before for the change: one load of the observations
+ * serves both dates unless a source was revised in between (see `revisedBetween`), plus one
+ * query for the episodes, whatever the number of countries. Sorted by score, highest first;
+ * countries without enough data last.
  * Throws InputError for an unknown framework or country, a bad date, or a date before any
  * of the framework's data was published.
  */
@@ -76,16 +79,27 @@ export async function assessWorld(
   const asOf = parseAsOf(options.asOf ?? (options.now ?? new Date()).toISOString().slice(0, 10));
   const selected = selectCountries(countries, yearOf(asOf), options.countryIds);
   const episodes = await loadEpisodes(store);
-  const input = await loadInput(store, framework, asOf, episodes, options);
+  const before = yearsBefore(asOf, 1);
+  let input: AssessmentInput;
+  let previous: AssessmentInput | undefined;
+  if (options.change === false) {
+    input = await loadInput(store, framework, asOf, episodes, options);
+  } else if (await revisedBetween(store, framework, before, asOf)) {
+    [input, previous] = await Promise.all([
+      loadInput(store, framework, asOf, episodes, options),
+      loadInput(store, framework, before, episodes, options),
+    ]);
+  } else {
+    // Every value public a year before is also the newest vintage on the date, so the
+    // engine, which drops values not yet public on its date, reads both from one load.
+    input = await loadInput(store, framework, asOf, episodes, { ...options, extraYears: 1 });
+    previous = { ...input, asOf: before };
+  }
   if (input.observations.size === 0) {
     throw new InputError(`no data of framework ${framework.id} was public by ${asOf}`, {
       expected: 'a later as-of date (or import the sources: `lens sync`)',
     });
   }
-  const previous =
-    options.change === false
-      ? undefined
-      : await loadInput(store, framework, yearsBefore(asOf, 1), episodes, options);
   const assessed = assessCountries(
     framework,
     selected.map((c) => c.id),
@@ -161,36 +175,55 @@ export async function loadEpisodes(store: Store): Promise<Episode[]> {
 
 /**
  * The engine's input for one date: every value of the framework's variables public on
- * `asOf`, for all countries, in one query (years limited to what the indicators look at).
+ * `asOf`, for all countries, with the years each variable's indicators look at: one query
+ * per distinct look-back (two or three), run concurrently.
  */
 export async function loadInput(
   store: Store,
   framework: Framework,
   asOf: string,
   episodes: readonly Episode[],
-  options: { overrides?: readonly Override[]; applyOverrides?: boolean } = {},
+  options: {
+    overrides?: readonly Override[];
+    applyOverrides?: boolean;
+    /** Also load this many years before the look-back (to assess an earlier date too). */
+    extraYears?: number;
+  } = {},
 ): Promise<AssessmentInput> {
   const refYear = yearOf(asOf);
-  const rows = await observationsAsOf(store, {
-    variables: frameworkVariables(framework),
-    asOf,
-    fromYear: refYear - lookbackYears(framework) + 1,
-    toYear: refYear,
-  });
+  const extra = options.extraYears ?? 0;
+  const bySpan = new Map<number, string[]>();
+  for (const [variable, years] of variableLookback(framework)) {
+    const list = bySpan.get(years);
+    if (list) list.push(variable);
+    else bySpan.set(years, [variable]);
+  }
+  const batches = await Promise.all(
+    [...bySpan].map(([years, variables]) =>
+      observationsAsOf(store, {
+        variables,
+        asOf,
+        fromYear: refYear - years - extra + 1,
+        toYear: refYear,
+      }),
+    ),
+  );
   const observations = new Map<string, Observation[]>();
-  for (const r of rows) {
-    const [source, release] = splitSource(r.source);
-    const o: Observation = {
-      variable: r.variable,
-      year: r.year,
-      value: r.value,
-      source,
-      availableFrom: r.availableFrom,
-    };
-    if (release) o.release = release;
-    const list = observations.get(r.countryId);
-    if (list) list.push(o);
-    else observations.set(r.countryId, [o]);
+  for (const rows of batches) {
+    for (const r of rows) {
+      const [source, release] = splitSource(r.source);
+      const o: Observation = {
+        variable: r.variable,
+        year: r.year,
+        value: r.value,
+        source,
+        availableFrom: r.availableFrom,
+      };
+      if (release) o.release = release;
+      const list = observations.get(r.countryId);
+      if (list) list.push(o);
+      else observations.set(r.countryId, [o]);
+    }
   }
   return {
     asOf,
@@ -201,20 +234,55 @@ export async function loadInput(
   };
 }
 
+/**
+ * Whether a source the framework reads has a release that became public after `from` and by
+ * `to` and revises an earlier one. The store dates every value of such a release by its
+ * release date (the values of a source's first release by their year and publication lag),
+ * so a load as of `to` holds the revised values only, and the values as known on `from`
+ * need a load of their own.
+ */
+export async function revisedBetween(
+  store: Store,
+  framework: Framework,
+  from: string,
+  to: string,
+): Promise<boolean> {
+  const sources = new Set(frameworkVariables(framework).map((v) => v.slice(0, v.indexOf(':'))));
+  const releases = (await listReleases(store)).filter((r) => sources.has(r.sourceKind));
+  return releases.some(
+    (r) =>
+      from < r.releasedOn &&
+      r.releasedOn <= to &&
+      releases.some((e) => e.sourceKind === r.sourceKind && e.releasedOn < r.releasedOn),
+  );
+}
+
 /** How many years back (counting the reference year) any indicator of the framework reads. */
 export function lookbackYears(framework: Framework): number {
-  let years = 1;
+  return Math.max(1, ...variableLookback(framework).values());
+}
+
+/**
+ * Per store variable, how many years back (counting the reference year) the indicators that
+ * read it look; an indicator anchored at the last published year may end up to
+ * `MAX_PUBLICATION_DELAY_YEARS` before the reference year.
+ */
+export function variableLookback(framework: Framework): Map<string, number> {
+  const out = new Map<string, number>();
   for (const g of framework.groups) {
     for (const f of g.factors) {
       for (const i of f.indicators) {
         const t = i.transform;
-        if (t.kind === 'latest') years = Math.max(years, t.maxAgeYears);
-        else if (t.kind === 'window') years = Math.max(years, t.years);
-        else if (t.kind === 'change') years = Math.max(years, t.years + 2 * t.maxAgeYears);
+        if (t.kind === 'episodes') continue;
+        let span = t.kind === 'change' ? t.years + 2 * t.maxAgeYears : 0;
+        if (t.kind === 'latest') span = t.maxAgeYears;
+        else if (t.kind === 'window') span = t.years;
+        if (t.anchor === 'published') span += MAX_PUBLICATION_DELAY_YEARS;
+        for (const v of i.variables) out.set(v, Math.max(out.get(v) ?? 1, span));
       }
     }
   }
-  return years;
+  return out;
 }
 
 /** `vdem v14` → [`vdem`, `v14`]. */

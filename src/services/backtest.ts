@@ -11,7 +11,7 @@ import type { Country } from '../core/countries/types.js';
 import { InputError } from '../core/errors.js';
 import { parseAsOf, yearOf } from '../core/frameworks/as-of.js';
 import { assessCountries } from '../core/frameworks/assess.js';
-import type { Episode, Override } from '../core/frameworks/assess.js';
+import type { AssessmentInput, Episode, Observation, Override } from '../core/frameworks/assess.js';
 import type { Framework } from '../core/frameworks/types.js';
 import type { Store } from '../store/database.js';
 import { observationsAsOf } from '../store/observations-repository.js';
@@ -20,6 +20,8 @@ import {
   countryRef,
   loadEpisodes,
   loadInput,
+  lookbackYears,
+  revisedBetween,
   selectCountries,
 } from './assess.js';
 import { loadFramework } from './frameworks.js';
@@ -110,12 +112,24 @@ export async function runRollingBacktest(
     throw new InputError(`invalid horizon ${horizon}`, { expected: 'a whole number of years ≥ 1' });
   }
   const dataEnd = episodeDataEnd(episodes);
+  const last = Math.min(span.to, dataEnd - 1);
+  // One load for every date unless a source was revised within the span (see
+  // `revisedBetween`): the values of each date are those of the load already public on it.
+  const shared =
+    last > span.from &&
+    !(await revisedBetween(store, framework, `${span.from}-12-31`, `${last}-12-31`))
+      ? await loadInput(store, framework, `${last}-12-31`, episodes, {
+          extraYears: last - span.from,
+        })
+      : undefined;
+  const lookback = lookbackYears(framework);
   const results: BacktestResult[] = [];
-  for (let y = span.from; y <= span.to; y++) {
-    if (y + 1 > dataEnd) break;
+  for (let y = span.from; y <= last; y++) {
+    const asOf = `${y}-12-31`;
     const window = { from: y + 1, to: Math.min(y + horizon, dataEnd) };
+    const input = shared && inputAsOf(shared, asOf, lookback);
     results.push(
-      await backtestOne(store, countries, framework, episodes, `${y}-12-31`, window, options),
+      await backtestOne(store, countries, framework, episodes, asOf, window, options, input),
     );
   }
   return { ...rollingSummary(results), horizon, outcomeDataEnd: dataEnd, results };
@@ -183,6 +197,7 @@ async function backtestOne(
   asOf: string,
   window: YearWindow,
   options: { outcome?: Outcome; universe?: Universe; overrides?: BacktestOptions['overrides'] },
+  preloaded?: AssessmentInput,
 ): Promise<BacktestResult> {
   if (window.from <= yearOf(asOf) - 1) {
     throw new InputError(
@@ -203,9 +218,11 @@ async function backtestOne(
   }
   const year = yearOf(asOf);
   const selected = selectCountries(countries, year);
-  const input = await loadInput(store, framework, asOf, episodes, {
-    overrides: options.overrides,
-  });
+  const input =
+    preloaded ??
+    (await loadInput(store, framework, asOf, episodes, {
+      overrides: options.overrides,
+    }));
   if (input.observations.size === 0) {
     throw new InputError(`no data of framework ${framework.id} was public by ${asOf}`, {
       expected: 'a later as-of date',
@@ -255,6 +272,25 @@ async function backtestOne(
     scored,
     episodes,
   );
+}
+
+/**
+ * The part of a load made as of a later date that an assessment as of `asOf` reads: the
+ * values public on `asOf` of the `years` years up to its year.
+ */
+function inputAsOf(load: AssessmentInput, asOf: string, years: number): AssessmentInput {
+  const to = yearOf(asOf);
+  const observations = new Map<string, Observation[]>();
+  for (const [countryId, list] of load.observations) {
+    const kept = list.filter(
+      (o) =>
+        o.year <= to &&
+        o.year > to - years &&
+        (o.availableFrom === undefined || o.availableFrom <= asOf),
+    );
+    if (kept.length > 0) observations.set(countryId, kept);
+  }
+  return { ...load, asOf, observations };
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { CountryRegistry } from '../core/countries/registry.js';
 import type { Country } from '../core/countries/types.js';
@@ -123,7 +124,7 @@ export async function importFile(
   const releasedOn = options.releasedOn ?? source.releasedOn ?? now.slice(0, 10);
   checkDate(releasedOn, '--released');
   const version = options.version ?? source.version;
-  return store.db.transaction().execute(async (trx) => {
+  const report = await store.db.transaction().execute(async (trx) => {
     await upsertSource(trx, {
       kind,
       title: source.title,
@@ -192,6 +193,10 @@ export async function importFile(
       unmatched: summariseUnmatched(unmatched),
     };
   });
+  // PostgreSQL plans the as-of queries from table statistics: refresh them after a bulk
+  // write, or the first queries after an import can take seconds instead of milliseconds.
+  if (store.dialect === 'postgres') await sql`analyze observations`.execute(store.db);
+  return report;
 }
 
 type Trx = Transaction<Schema>;

@@ -17,20 +17,33 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('frameworks service', () => {
   it('lists the shipped frameworks with their sizes', async () => {
     const list = await listFrameworks();
-    const pre = list.find((f) => f.id === 'preconditions-2011');
-    assert.equal(pre?.groups, 4);
-    assert.equal(pre?.factors, 13);
-    assert.equal(pre?.analystFactors, 1);
-    assert.ok(pre?.latest);
-    const un = list.find((f) => f.id === 'un-foa-2014');
+    const versions = list.filter((f) => f.id === 'preconditions-2011');
+    assert.deepEqual(
+      versions.map((f) => [f.version, f.latest]),
+      [
+        [1, false],
+        [2, true],
+      ],
+    );
+    for (const pre of versions) {
+      assert.equal(pre.groups, 4);
+      assert.equal(pre.factors, 13);
+      assert.equal(pre.analystFactors, 1);
+    }
+    const un = list.find((f) => f.id === 'un-foa-2014' && f.latest);
     assert.equal(un?.factors, 14);
     assert.ok(un?.variables.includes('vdem:v2xcl_rol'));
   });
 
   it('loads by id, id@version, and names the known ones for an unknown id', async () => {
-    assert.equal((await loadFramework('preconditions-2011')).version, 1);
-    assert.equal((await loadFramework('un-foa-2014@1')).id, 'un-foa-2014');
-    await assert.rejects(loadFramework('nope'), /unknown framework "nope".*preconditions-2011@1/);
+    assert.equal((await loadFramework('preconditions-2011')).version, 2, 'the newest by default');
+    assert.equal((await loadFramework('preconditions-2011@1')).version, 1);
+    assert.equal((await loadFramework('un-foa-2014.v1')).version, 1);
+    assert.equal((await loadFramework('un-foa-2014')).version, 2);
+    await assert.rejects(
+      loadFramework('nope'),
+      /unknown framework "nope".*preconditions-2011@1, preconditions-2011@2/,
+    );
   });
 
   it('validates a file: JSON errors, schema paths and unknown variables', async () => {
@@ -61,6 +74,9 @@ describe('frameworks service', () => {
   it('parses windows and knows how far back a framework reads', async () => {
     assert.deepEqual(parseWindow('1998-2008'), { from: 1998, to: 2008 });
     assert.throws(() => parseWindow('2008-1998'), /invalid window/);
-    assert.equal(lookbackYears(await loadFramework('preconditions-2011')), 3);
+    assert.equal(lookbackYears(await loadFramework('preconditions-2011@1')), 3);
+    // Version 2 counts back from each source's last published year, up to three years
+    // before the as-of year.
+    assert.equal(lookbackYears(await loadFramework('preconditions-2011@2')), 6);
   });
 });

@@ -73,7 +73,11 @@ export function registerRiskCommands(program: Command, db: Db): void {
       for (const g of f.groups) {
         out(`\n${g.id}: ${g.title} (weight ${g.weight ?? 1})`);
         for (const factor of g.factors) {
-          const vars = factor.indicators.flatMap((i) => i.variables);
+          const vars = factor.indicators.flatMap((i) =>
+            i.transform.kind === 'episodes'
+              ? [`mass-killing episodes (${i.transform.role}, ${i.transform.years} years)`]
+              : i.variables,
+          );
           out(
             `  ${factor.id}: ${factor.title}${vars.length ? ` — ${[...new Set(vars)].join(', ')}` : ' — analyst input'}`,
           );

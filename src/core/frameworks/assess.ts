@@ -8,7 +8,7 @@ import type {
   Tier,
   TierCutPoints,
 } from './types.js';
-import { MAX_SEVERITY, TIERS } from './types.js';
+import { MAX_PUBLICATION_DELAY_YEARS, MAX_SEVERITY, TIERS } from './types.js';
 import { factorOrder } from './validate.js';
 
 /**
@@ -224,11 +224,12 @@ export function assessCountries(
   input: AssessmentInput,
   previous?: AssessmentInput,
 ): CountryAssessment[] {
+  const shape = shapeOf(framework);
   const prepared = prepare(input);
   const prevPrepared = previous ? prepare(previous) : undefined;
   return countryIds.map((id) => {
-    const now = assessPrepared(framework, id, prepared);
-    if (prevPrepared) now.change = changeBetween(assessPrepared(framework, id, prevPrepared), now);
+    const now = assessPrepared(shape, id, prepared);
+    if (prevPrepared) now.change = changeBetween(assessPrepared(shape, id, prevPrepared), now);
     return now;
   });
 }
@@ -299,6 +300,8 @@ export function aggregate(
       return Math.max(...values.map((v) => v.value));
     case 'min':
       return Math.min(...values.map((v) => v.value));
+    case 'first':
+      return values[0]!.value;
     case 'mean':
     case 'power-mean': {
       const p = rule.method === 'mean' ? 1 : rule.p;
@@ -319,9 +322,10 @@ export function severityOf(value: number, mapping: SeverityMapping): number {
     const t = (value - mapping.best) / (mapping.worst - mapping.best);
     return Math.min(1, Math.max(0, t)) * MAX_SEVERITY;
   }
-  const worse =
-    mapping.direction === 'higher-is-worse' ? (t: number) => value >= t : (t: number) => value <= t;
-  return mapping.thresholds.filter(worse).length;
+  const higher = mapping.direction === 'higher-is-worse';
+  let severity = 0;
+  for (const t of mapping.thresholds) if (higher ? value >= t : value <= t) severity++;
+  return severity;
 }
 
 interface Point {
@@ -329,8 +333,6 @@ interface Point {
   source: string;
   release?: string;
   availableFrom?: string;
-  /** A covered year without a row, read as 0 (`absentIsZero`). */
-  absent?: boolean;
 }
 
 interface Prepared {
@@ -342,6 +344,8 @@ interface Prepared {
   episodesByLocation: Map<string, Episode[]>;
   episodesByResponsible: Map<string, Episode[]>;
   coverage: ReadonlyMap<string, VariableCoverage>;
+  /** variable → last year any country has a non-null value public on the date. */
+  published: Map<string, number>;
   overrides: Map<string, Override[]>;
   applyOverrides: boolean;
 }
@@ -353,10 +357,14 @@ function isAvailable(o: Observation, asOf: string, refYear: number): boolean {
 function prepare(input: AssessmentInput): Prepared {
   const refYear = yearOf(input.asOf);
   const series = new Map<string, Map<string, Map<number, Point>>>();
+  const published = new Map<string, number>();
   for (const [countryId, list] of input.observations) {
     const byVar = new Map<string, Map<number, Point>>();
     for (const o of list) {
       if (!isAvailable(o, input.asOf, refYear)) continue;
+      if (o.value !== null && o.year > (published.get(o.variable) ?? -Infinity)) {
+        published.set(o.variable, o.year);
+      }
       let years = byVar.get(o.variable);
       if (!years) byVar.set(o.variable, (years = new Map()));
       const prev = years.get(o.year);
@@ -392,6 +400,7 @@ function prepare(input: AssessmentInput): Prepared {
     episodesByLocation: byLocation,
     episodesByResponsible: byResponsible,
     coverage: input.coverage ?? variableCoverage(input.observations.values(), input.asOf),
+    published,
     overrides,
     applyOverrides: input.applyOverrides ?? true,
   };
@@ -403,11 +412,16 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function assessPrepared(
-  framework: Framework,
-  countryId: string,
-  data: Prepared,
-): CountryAssessment {
+/** What the engine looks up about a framework for every country, computed once. */
+interface Shape {
+  framework: Framework;
+  groupOf: Map<string, string>;
+  factorById: Map<string, Factor>;
+  /** Factors in an order where each derived factor follows its dependencies. */
+  order: Factor[];
+}
+
+function shapeOf(framework: Framework): Shape {
   const groupOf = new Map<string, string>();
   const factorById = new Map<string, Factor>();
   for (const g of framework.groups) {
@@ -416,13 +430,18 @@ function assessPrepared(
       factorById.set(f.id, f);
     }
   }
+  return { framework, groupOf, factorById, order: factorOrder(framework) };
+}
+
+function assessPrepared(shape: Shape, countryId: string, data: Prepared): CountryAssessment {
+  const { framework, groupOf, factorById } = shape;
   const overrides = latestOverrides(data.overrides.get(countryId) ?? []);
   const results = new Map<string, FactorAssessment>();
   const missing: Missing[] = [];
   let scorable = 0;
   let withData = 0;
 
-  for (const factor of factorOrder(framework)) {
+  for (const factor of shape.order) {
     const evidence: Evidence[] = [];
     const indicators: IndicatorResult[] = [];
     let computed: number | null = null;
@@ -450,11 +469,13 @@ function assessPrepared(
       }
     } else {
       const parts: { value: number; weight: number }[] = [];
+      // With `first`, only the deciding indicator's values are evidence; fallbacks are not.
+      const firstOnly = factor.aggregation?.method === 'first';
       for (const ind of factor.indicators) {
         scorable++;
         const r = evaluateIndicator(ind, countryId, data);
         indicators.push(r.result);
-        evidence.push(...r.evidence);
+        if (!firstOnly || parts.length === 0) evidence.push(...r.evidence);
         if (r.result.severity === null) {
           missing.push({
             factor: factor.id,
@@ -556,19 +577,30 @@ function evaluateIndicator(
   }
   const evidence: Evidence[] = [];
   const reasons: string[] = [];
+  const country = data.series.get(countryId);
+  let lastEnd = data.refYear;
   for (const variable of ind.variables) {
-    const years = yearsWithZeros(ind, data.series.get(countryId)?.get(variable), data, variable);
-    const r = years ? readSeries(ind, years, data.refYear) : undefined;
+    const view = seriesView(ind, country?.get(variable), data, variable);
+    const end = endYear(ind, variable, data);
+    lastEnd = end;
+    const r = view ? readSeries(ind, view, end) : undefined;
     if (!r) {
       reasons.push(variable);
       continue;
     }
-    evidence.push({
+    const e: Evidence = {
       indicator: ind.id,
       variable,
-      ...r,
+      value: r.value,
+      year: r.year,
+      source: r.source,
       severity: severityOf(r.value, ind.severity),
-    });
+    };
+    if (r.release !== undefined) e.release = r.release;
+    if (r.note !== undefined) e.note = r.note;
+    evidence.push(e);
+    // The first variable with a reading decides; the later ones only fill in for it.
+    if (ind.combine === 'first') break;
   }
   if (evidence.length === 0) {
     const t = ind.transform;
@@ -577,82 +609,119 @@ function evaluateIndicator(
       result: {
         ...base,
         severity: null,
-        missing: `no value of ${reasons.join(' or ')} in the ${span} years to ${data.refYear} published by ${data.asOf}`,
+        missing: `no value of ${reasons.join(' or ')} in the ${span} years to ${lastEnd} published by ${data.asOf}`,
       },
       evidence,
     };
   }
-  const severities = evidence.map((e) => e.severity);
-  const severity =
-    ind.combine === 'mean'
-      ? severities.reduce((a, b) => a + b, 0) / severities.length
-      : Math.max(...severities);
+  let severity = evidence[0]!.severity;
+  if (ind.combine === 'mean') {
+    let sum = 0;
+    for (const e of evidence) sum += e.severity;
+    severity = sum / evidence.length;
+  } else {
+    for (const e of evidence) severity = Math.max(severity, e.severity);
+  }
   return { result: { ...base, severity }, evidence };
 }
 
-/** The country's values of a variable, with covered years without a row as 0 if asked. */
-function yearsWithZeros(
+/**
+ * The last year an indicator's look-back reads for a variable: the reference year, or with
+ * `anchor: 'published'` the variable's last published year (not after the reference year,
+ * not more than `MAX_PUBLICATION_DELAY_YEARS` before it).
+ */
+function endYear(ind: Indicator, variable: string, data: Prepared): number {
+  const t = ind.transform;
+  if (t.kind === 'episodes' || t.anchor !== 'published') return data.refYear;
+  // Nothing published at all reads like a stale source: the window ends at the cap.
+  const last = data.published.get(variable) ?? -Infinity;
+  return Math.min(data.refYear, Math.max(last, data.refYear - MAX_PUBLICATION_DELAY_YEARS));
+}
+
+/** A covered year without a row of an event list, read as 0 (`absentIsZero`). */
+const ABSENT_NOTE = 'no row in a year the source covers: 0';
+
+/**
+ * A country's yearly values of one variable as an indicator reads them: its rows, and with
+ * `absentIsZero` a 0 for a year the source covers (`first`…`last`) without a row.
+ */
+interface SeriesView {
+  years: Map<number, Point> | undefined;
+  /** Covered span for `absentIsZero`; `last` is capped at the reference year. */
+  first: number;
+  last: number;
+  /** Source kind, for the 0 readings. */
+  source: string;
+}
+
+function seriesView(
   ind: Indicator,
   years: Map<number, Point> | undefined,
   data: Prepared,
   variable: string,
-): Map<number, Point> | undefined {
-  if (!ind.absentIsZero) return years;
-  const cov = data.coverage.get(variable);
-  if (!cov) return years;
-  const out = new Map(years ?? []);
-  const source = variable.slice(0, variable.indexOf(':'));
-  for (let y = cov.first; y <= Math.min(cov.last, data.refYear); y++) {
-    if (!out.has(y)) out.set(y, { value: 0, source, absent: true });
-  }
-  return out;
+): SeriesView | undefined {
+  const cov = ind.absentIsZero ? data.coverage.get(variable) : undefined;
+  if (!years && !cov) return undefined;
+  return {
+    years,
+    first: cov ? cov.first : Infinity,
+    last: cov ? Math.min(cov.last, data.refYear) : -Infinity,
+    source: variable.slice(0, variable.indexOf(':')),
+  };
 }
 
-function readSeries(
-  ind: Indicator,
-  years: Map<number, Point>,
-  refYear: number,
-): Reading | undefined {
-  const t = ind.transform;
-  const at = (y: number): Reading | undefined => {
-    const p = years.get(y);
-    if (!p || p.value === null) return undefined;
+/** The reading of one year: the row's value, a 0 for a covered year without a row, or none. */
+function readAt(view: SeriesView, y: number): Reading | undefined {
+  const p = view.years?.get(y);
+  if (p) {
+    if (p.value === null) return undefined;
     const r: Reading = { value: p.value, year: y, source: p.source };
     if (p.release !== undefined) r.release = p.release;
-    if (p.absent) r.note = 'no row in a year the source covers: 0';
     return r;
-  };
-  const latest = (to: number, maxAge: number): Reading | undefined => {
-    for (let y = to; y > to - maxAge; y--) {
-      const r = at(y);
-      if (r) return r;
-    }
-    return undefined;
-  };
+  }
+  if (y >= view.first && y <= view.last) {
+    return { value: 0, year: y, source: view.source, note: ABSENT_NOTE };
+  }
+  return undefined;
+}
+
+/** The most recent reading of a year in (to − maxAge, to]. */
+function latestIn(view: SeriesView, to: number, maxAge: number): Reading | undefined {
+  for (let y = to; y > to - maxAge; y--) {
+    const r = readAt(view, y);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+function readSeries(ind: Indicator, view: SeriesView, end: number): Reading | undefined {
+  const t = ind.transform;
   switch (t.kind) {
     case 'latest':
-      return latest(refYear, t.maxAgeYears);
+      return latestIn(view, end, t.maxAgeYears);
     case 'change': {
-      const now = latest(refYear, t.maxAgeYears);
+      const now = latestIn(view, end, t.maxAgeYears);
       if (!now) return undefined;
-      const then = latest(now.year - t.years, t.maxAgeYears);
+      const then = latestIn(view, now.year - t.years, t.maxAgeYears);
       if (!then) return undefined;
       return { ...now, value: now.value - then.value, note: `change since ${then.year}` };
     }
     case 'window': {
       const rs: Reading[] = [];
-      for (let y = refYear; y > refYear - t.years; y--) {
-        const r = at(y);
+      for (let y = end; y > end - t.years; y--) {
+        const r = readAt(view, y);
         if (r) rs.push(r);
       }
       if (rs.length === 0) return undefined;
       if (t.stat === 'max' || t.stat === 'min') {
-        const pick = rs.reduce((a, b) =>
-          (t.stat === 'max' ? b.value > a.value : b.value < a.value) ? b : a,
-        );
+        let pick = rs[0]!;
+        for (const b of rs) {
+          if (t.stat === 'max' ? b.value > pick.value : b.value < pick.value) pick = b;
+        }
         return { ...pick, note: pick.note ?? `${t.stat} of ${rs.length} years to ${rs[0]!.year}` };
       }
-      const sum = rs.reduce((a, b) => a + b.value, 0);
+      let sum = 0;
+      for (const r of rs) sum += r.value;
       return {
         ...rs[0]!,
         value: t.stat === 'sum' ? sum : sum / rs.length,

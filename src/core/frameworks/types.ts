@@ -24,17 +24,25 @@ export const MAX_SEVERITY = 4;
  * - `power-mean`: (Σ w·xᵖ / Σ w)^(1/p), between the mean (p = 1) and the max (p → ∞):
  *   severe parts count more than mild ones, so several present factors add up while one
  *   extreme factor still pulls the result up;
- * - `min`: the smallest (weights ignored); for derived factors that need every part.
+ * - `min`: the smallest (weights ignored); for derived factors that need every part;
+ * - `first`: the first part (in the order listed) that has a value (weights ignored): the
+ *   later parts are fallbacks, e.g. a war list that fills in the years before a better
+ *   battle-death series begins.
  * Missing parts are left out, never counted as 0.
  */
 export type Aggregation =
-  { method: 'mean' } | { method: 'max' } | { method: 'min' } | { method: 'power-mean'; p: number };
+  | { method: 'mean' }
+  | { method: 'max' }
+  | { method: 'min' }
+  | { method: 'first' }
+  | { method: 'power-mean'; p: number };
 
 /**
  * How an indicator turns a country's yearly values of a variable into one number, looking
- * back from the reference year (the calendar year of the as-of date):
- * - `latest`: the most recent value of a year in (ref − maxAgeYears, ref];
- * - `window`: `stat` of the values of the years in (ref − years, ref] (at least one needed);
+ * back from the reference year (the calendar year of the as-of date) or, with
+ * `anchor: 'published'`, from the variable's last published year (see `Anchor`):
+ * - `latest`: the most recent value of a year in (end − maxAgeYears, end];
+ * - `window`: `stat` of the values of the years in (end − years, end] (at least one needed);
  * - `change`: latest value minus the value `years` earlier (both within `maxAgeYears` of
  *   their target year); negative when the variable fell;
  * - `episodes`: mass-killing episodes located in the country (`role: 'location'`) or by its
@@ -42,10 +50,29 @@ export type Aggregation =
  *   under way in the reference year; absent (severity 0) when none in the last `years` years.
  */
 export type Transform =
-  | { kind: 'latest'; maxAgeYears: number }
-  | { kind: 'window'; stat: 'max' | 'min' | 'mean' | 'sum'; years: number }
-  | { kind: 'change'; years: number; maxAgeYears: number }
+  | { kind: 'latest'; maxAgeYears: number; anchor?: Anchor }
+  | { kind: 'window'; stat: 'max' | 'min' | 'mean' | 'sum'; years: number; anchor?: Anchor }
+  | { kind: 'change'; years: number; maxAgeYears: number; anchor?: Anchor }
   | { kind: 'episodes'; role: 'location' | 'responsible'; years: number; stateLedOnly?: boolean };
+
+/**
+ * Where the years a `latest`, `window` or `change` transform looks back over end:
+ * - `as-of` (default): at the reference year, the calendar year of the as-of date;
+ * - `published`: at the last year of the variable that any country has a value for among
+ *   those public on the as-of date (never after the reference year). A source published
+ *   two years after the fact then still counts its last two published years as "the last
+ *   two years", instead of falling out of every window that ends at the as-of year. The
+ *   anchor is never more than `MAX_PUBLICATION_DELAY_YEARS` before the reference year.
+ */
+export type Anchor = 'as-of' | 'published';
+
+/**
+ * How many years before the reference year a `published` anchor may fall at most: a source
+ * whose last published year is older than that reads as stale (its windows end here and
+ * find nothing), so that loading a fixed span of years is always enough. Three years covers
+ * a publication lag of up to 24 months on any as-of date.
+ */
+export const MAX_PUBLICATION_DELAY_YEARS = 3;
 
 /**
  * How a transformed value maps to a severity in [0, 4]:
@@ -66,8 +93,10 @@ export type SeverityMapping =
 /**
  * One measurement of a factor. With several `variables`, each is transformed and mapped
  * on its own and the severities are combined by `combine` (default `max`): the alternatives
- * are usually the same quantity from different sources or periods (UCDP from 1989, PITF
- * before), so the worst available reading counts.
+ * are usually the same quantity from different sources or periods, so the worst available
+ * reading counts (`max`), or their mean (`mean`), or the first variable in the list that
+ * has a reading, the later ones filling in only where it has none (`first`: e.g. UCDP
+ * battle deaths from 1989, PITF war magnitudes before).
  */
 export interface Indicator {
   id: string;
@@ -79,7 +108,7 @@ export interface Indicator {
   /** Relative weight in the factor's aggregation, in (0, 10]. */
   weight: number;
   /** How the severities of several variables combine; default `max`. */
-  combine?: 'max' | 'mean';
+  combine?: 'max' | 'mean' | 'first';
   /**
    * For event lists (conflict and crisis datasets) that only list the country-years when
    * something happened: a year the source covers with no row for the country counts as 0.

@@ -1,5 +1,6 @@
 import type {
   Aggregation,
+  Anchor,
   ChangelogEntry,
   Factor,
   Framework,
@@ -180,6 +181,7 @@ function agg(ctx: Ctx, v: unknown, path: string): Aggregation | undefined {
     case 'mean':
     case 'max':
     case 'min':
+    case 'first':
       return { method: v.method };
     case 'power-mean': {
       const p = v.p;
@@ -189,7 +191,7 @@ function agg(ctx: Ctx, v: unknown, path: string): Aggregation | undefined {
       return { method: 'power-mean', p };
     }
     default:
-      return ctx.fail(at(path, 'method'), 'expected one of mean, max, min, power-mean');
+      return ctx.fail(at(path, 'method'), 'expected one of mean, max, min, first, power-mean');
   }
 }
 
@@ -315,10 +317,10 @@ function indicator(ctx: Ctx, v: unknown, path: string): Indicator | undefined {
       return undefined;
     }
   }
-  let combine: 'max' | 'mean' | undefined;
+  let combine: 'max' | 'mean' | 'first' | undefined;
   if (v.combine !== undefined) {
-    if (v.combine !== 'max' && v.combine !== 'mean') {
-      ctx.fail(at(path, 'combine'), 'expected "max" or "mean"');
+    if (v.combine !== 'max' && v.combine !== 'mean' && v.combine !== 'first') {
+      ctx.fail(at(path, 'combine'), 'expected "max", "mean" or "first"');
       return undefined;
     }
     combine = v.combine;
@@ -349,10 +351,21 @@ function years(ctx: Ctx, obj: Json, key: string, path: string, max = 100): numbe
 
 function transformOf(ctx: Ctx, v: unknown, path: string): Transform | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object {"kind": …}');
+  let anchor: Anchor | undefined;
+  if (v.anchor !== undefined) {
+    if (v.kind === 'episodes') {
+      return ctx.fail(at(path, 'anchor'), 'not used by an episodes transform');
+    }
+    if (v.anchor !== 'as-of' && v.anchor !== 'published') {
+      return ctx.fail(at(path, 'anchor'), 'expected "as-of" or "published"');
+    }
+    anchor = v.anchor;
+  }
+  const anchored = <T extends Transform>(t: T): T => (anchor ? { ...t, anchor } : t);
   switch (v.kind) {
     case 'latest': {
       const maxAgeYears = years(ctx, v, 'maxAgeYears', path);
-      return maxAgeYears === undefined ? undefined : { kind: 'latest', maxAgeYears };
+      return maxAgeYears === undefined ? undefined : anchored({ kind: 'latest', maxAgeYears });
     }
     case 'window': {
       const y = years(ctx, v, 'years', path);
@@ -360,13 +373,13 @@ function transformOf(ctx: Ctx, v: unknown, path: string): Transform | undefined 
       if (stat !== 'max' && stat !== 'min' && stat !== 'mean' && stat !== 'sum') {
         return ctx.fail(at(path, 'stat'), 'expected one of max, min, mean, sum');
       }
-      return y === undefined ? undefined : { kind: 'window', stat, years: y };
+      return y === undefined ? undefined : anchored({ kind: 'window', stat, years: y });
     }
     case 'change': {
       const y = years(ctx, v, 'years', path);
       const maxAgeYears = years(ctx, v, 'maxAgeYears', path);
       if (y === undefined || maxAgeYears === undefined) return undefined;
-      return { kind: 'change', years: y, maxAgeYears };
+      return anchored({ kind: 'change', years: y, maxAgeYears });
     }
     case 'episodes': {
       const y = years(ctx, v, 'years', path, 200);

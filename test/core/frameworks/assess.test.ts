@@ -13,7 +13,7 @@ import type {
   Observation,
   Override,
 } from '../../../src/core/frameworks/assess.js';
-import type { SeverityMapping } from '../../../src/core/frameworks/types.js';
+import type { Framework, SeverityMapping } from '../../../src/core/frameworks/types.js';
 import { fixtureFramework } from './fixture.js';
 
 const framework = fixtureFramework();
@@ -316,5 +316,139 @@ describe('assessCountry', () => {
     );
     assert.equal(same.change?.direction, 'unchanged');
     assert.equal(same.change?.delta, 0);
+  });
+});
+
+describe('look-backs anchored at the last published year', () => {
+  // A source published two years after the fact (like the Political Terror Scale): the
+  // value of 1995 becomes public on 1997-01-01, that of 1996 on 1998-01-01.
+  function pts(year: number, value: number): Observation {
+    return {
+      variable: 'pts:PTS_S',
+      year,
+      value,
+      source: 'pts',
+      availableFrom: `${year + 2}-01-01`,
+    };
+  }
+  const terror = (anchor?: 'as-of' | 'published'): Framework => {
+    const f = fixtureFramework();
+    f.groups[0]!.factors[0]!.indicators = [
+      {
+        id: 'terror',
+        title: 'Political terror, worst of two years',
+        variables: ['pts:PTS_S'],
+        transform: { kind: 'window', stat: 'max', years: 2, ...(anchor ? { anchor } : {}) },
+        severity: { kind: 'thresholds', direction: 'higher-is-worse', thresholds: [2, 3, 4, 5] },
+        weight: 1,
+      },
+    ];
+    return f;
+  };
+  const world = { aaa: [pts(1993, 2), pts(1994, 5), pts(1995, 4), pts(1996, 3)] };
+
+  it('reads the last published years instead of finding nothing at the as-of year', () => {
+    // As of the end of 1997 only 1995 and earlier are public: a window of 1996–1997 is empty.
+    const plain = assessCountry(terror(), 'aaa', input('1997-12-31', world));
+    assert.equal(plain.factors[0]?.severity, null);
+    assert.match(plain.missing[0]!.reason, /in the 2 years to 1997/);
+    const anchored = assessCountry(terror('published'), 'aaa', input('1997-12-31', world));
+    const f = anchored.factors[0]!;
+    assert.equal(f.severity, 4);
+    assert.deepEqual(
+      f.evidence.map((e) => [e.year, e.value]),
+      [[1994, 5]],
+    );
+  });
+
+  it('moves with what is published, and calls a stale source missing', () => {
+    const later = assessCountry(terror('published'), 'aaa', input('1998-06-30', world));
+    assert.deepEqual(
+      later.factors[0]!.evidence.map((e) => [e.year, e.value]),
+      [[1995, 4]],
+    );
+    // Nothing after 1996 is ever published: by 2003 the anchor stops three years back
+    // (2000) and the window 1999–2000 is empty.
+    const stale = assessCountry(terror('published'), 'aaa', input('2003-12-31', world));
+    assert.equal(stale.factors[0]?.severity, null);
+    assert.match(stale.missing[0]!.reason, /in the 2 years to 2000/);
+  });
+});
+
+describe('fallbacks', () => {
+  // Battle deaths (UCDP) from 1990 only; a war list (PITF) for the years before.
+  function war(year: number, value: number): Observation {
+    return {
+      variable: 'pitf:ethnic_war_mag',
+      year,
+      value,
+      source: 'pitf',
+      availableFrom: `${year + 1}-01-01`,
+    };
+  }
+  const withFallback = (): Framework => {
+    const f = fixtureFramework();
+    const conflict = f.groups[1]!.factors[0]!;
+    conflict.aggregation = { method: 'first' };
+    conflict.indicators.push({
+      id: 'war-list',
+      title: 'War magnitude',
+      variables: ['pitf:ethnic_war_mag'],
+      absentIsZero: true,
+      transform: { kind: 'window', stat: 'max', years: 2 },
+      severity: { kind: 'linear', best: 0, worst: 4 },
+      weight: 1,
+    });
+    return f;
+  };
+  const world = {
+    aaa: [rol(1988, 0.9), war(1988, 3), war(1996, 4), bd(1990, 30)],
+    // Another country's row makes 1996 a year the battle-death list covers.
+    bbb: [rol(1996, 0.9), bd(1996, 40)],
+  };
+
+  it('takes the first indicator with data, the later ones only where it has none', () => {
+    const f = withFallback();
+    const early = assessCountry(f, 'aaa', input('1989-12-31', world));
+    // No battle-death series yet: the war list decides.
+    assert.equal(early.factors.find((x) => x.id === 'armed-conflict')?.severity, 3);
+    const late = assessCountry(f, 'aaa', input('1997-12-31', world));
+    // Battle deaths are known (none in 1996–1997): the war of 1996 on the list does not count,
+    // and is not shown as evidence.
+    const conflict = late.factors.find((x) => x.id === 'armed-conflict')!;
+    assert.equal(conflict.severity, 0);
+    assert.deepEqual(
+      conflict.evidence.map((e) => e.variable),
+      ['ucdp-brd:bd_best'],
+    );
+    assert.deepEqual(
+      conflict.indicators.map((i) => i.severity),
+      [0, 4],
+    );
+    assert.equal(aggregate([{ value: 2, weight: 1 }], { method: 'first' }), 2);
+  });
+
+  it('combines variables of one indicator by the first with a reading', () => {
+    const f = fixtureFramework();
+    const ind = f.groups[0]!.factors[0]!.indicators[0]!;
+    ind.variables = ['vdem:v2xcl_rol', 'vdem:v2x_jucon'];
+    ind.combine = 'first';
+    const jucon = (year: number, value: number): Observation => ({
+      ...rol(year, value),
+      variable: 'vdem:v2x_jucon',
+    });
+    const a = assessCountry(
+      f,
+      'aaa',
+      input('1997-12-31', { aaa: [rol(1996, 0.7), jucon(1996, 0.1)] }),
+    );
+    const rule = a.factors.find((x) => x.id === 'rule-of-law')!;
+    assert.equal(rule.severity, 1);
+    assert.deepEqual(
+      rule.evidence.map((e) => e.variable),
+      ['vdem:v2xcl_rol'],
+    );
+    const b = assessCountry(f, 'aaa', input('1997-12-31', { aaa: [jucon(1996, 0.1)] }));
+    assert.equal(b.factors.find((x) => x.id === 'rule-of-law')?.severity, 4);
   });
 });

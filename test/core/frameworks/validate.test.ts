@@ -130,6 +130,48 @@ describe('validateFramework', () => {
     ]);
   });
 
+  it('checks anchors, fallbacks and combinations', () => {
+    const found = issues(
+      edited((f) => {
+        f.groups[0].factors[0].indicators[0].transform.anchor = 'release';
+        f.groups[1].factors[1].indicators[0].transform.anchor = 'published';
+        f.groups[1].factors[0].indicators[0].combine = 'last';
+      }),
+    );
+    assert.deepEqual(found, [
+      {
+        path: 'groups[0].factors[0].indicators[0].transform.anchor',
+        message: 'expected "as-of" or "published"',
+      },
+      {
+        path: 'groups[1].factors[0].indicators[0].combine',
+        message: 'expected "max", "mean" or "first"',
+      },
+      {
+        path: 'groups[1].factors[1].indicators[0].transform.anchor',
+        message: 'not used by an episodes transform',
+      },
+    ]);
+    const ok = validateFramework(
+      edited((f) => {
+        f.groups[0].factors[0].indicators[0].transform.anchor = 'published';
+        f.groups[1].factors[0].aggregation = { method: 'first' };
+        f.groups[1].factors[0].indicators[0].combine = 'first';
+      }),
+    );
+    assert.ok(ok.ok);
+    if (ok.ok) {
+      const factor = ok.framework.groups[1]!.factors[0]!;
+      assert.deepEqual(factor.aggregation, { method: 'first' });
+      assert.equal(factor.indicators[0]!.combine, 'first');
+      assert.equal(
+        (ok.framework.groups[0]!.factors[0]!.indicators[0]!.transform as { anchor?: string })
+          .anchor,
+        'published',
+      );
+    }
+  });
+
   it('requires a changelog entry for the version', () => {
     const found = issues(edited((f) => (f.version = 2)));
     assert.deepEqual(found, [{ path: 'changelog', message: 'expected an entry for version 2' }]);
