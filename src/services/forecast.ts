@@ -1,18 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { CountryRegistry } from '../core/countries/registry.js';
 import { InputError } from '../core/errors.js';
 import { buildPanel, panelYears, YEAR } from '../core/forecast/dataset.js';
 import type { Panel } from '../core/forecast/dataset.js';
+import { ensembleOf, fitSingle } from '../core/forecast/models.js';
+import type { FittedModel, LinearModel, SingleModel } from '../core/forecast/models.js';
 import { validateModelSpec } from '../core/forecast/spec.js';
-import type { ModelSpec } from '../core/forecast/spec.js';
-import { explainChange, fitSpec, forecastOrigin } from '../core/forecast/walk-forward.js';
-import type { FittedModel, OriginForecast } from '../core/forecast/walk-forward.js';
+import type { ModelSpec, SingleModelSpec } from '../core/forecast/spec.js';
+import { explainChange, scoreOrigin } from '../core/forecast/walk-forward.js';
+import type { OriginForecast } from '../core/forecast/walk-forward.js';
 import type { Store } from '../store/database.js';
 import { listVariables, observationsAsOf } from '../store/observations-repository.js';
 import { contentDir } from './content.js';
+import { FitError, fitJobs } from './forecast-pool.js';
+import type { FitJob, ForecastPool } from './forecast-pool.js';
 
 /** The default model specification (the reference configuration). */
 export const DEFAULT_SPEC = 'ewp-reference';
@@ -27,17 +29,28 @@ export function listModelSpecs(dir = modelsDir()): ModelSpec[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => readSpec(join(dir, f)));
+    .map((f) => readSpec(join(dir, f), dir));
 }
 
-function readSpec(file: string, known?: ReadonlySet<string>): ModelSpec {
+/** Reads and validates a spec file; the members of an ensemble are read from `dir` by id. */
+function readSpec(file: string, dir: string, known?: ReadonlySet<string>): ModelSpec {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
     throw new InputError(`not valid JSON: ${(error as Error).message}`, { file });
   }
-  return validateModelSpec(json, file, known);
+  return validateModelSpec(json, file, known, (id) => {
+    const member = join(dir, `${id}.json`);
+    try {
+      return readSpec(member, dir, known);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new Error(`no file ${member}`, { cause: error });
+      throw error;
+    }
+  });
 }
 
 /**
@@ -52,12 +65,9 @@ export async function loadModelSpec(
   const file = ref.endsWith('.json') ? ref : join(dir, `${ref}.json`);
   let spec: ModelSpec;
   try {
-    spec = readSpec(file);
+    spec = readSpec(file, dir);
   } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
-      /ENOENT/.test((error as Error).message)
-    ) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       const known = listModelSpecs(dir).map((s) => s.id);
       throw new InputError(`unknown model specification "${ref}"`, {
         expected: `one of ${known.join(', ')} or a .json file`,
@@ -77,7 +87,7 @@ export async function loadModelSpec(
       expected: `an import of it first, e.g. lens sync --only ${spec.source}`,
     });
   }
-  return readSpec(file, new Set([...known, YEAR]));
+  return readSpec(file, dir, new Set([...known, YEAR]));
 }
 
 /** The spec's variables from the store, as a panel (the latest vintage of each value). */
@@ -106,18 +116,69 @@ export interface NamedForecastRow {
   rank: number;
 }
 
+/** The single models a spec fits: itself, or an ensemble's members. */
+function singleSpecs(spec: ModelSpec): SingleModelSpec[] {
+  return spec.family === 'ensemble' ? spec.members.map((m) => m.spec) : [spec];
+}
+
+/** Where fits run: a pool of threads already started, or the number of threads to start. */
+export interface ThreadOptions {
+  pool?: ForecastPool;
+  /** Threads to start when no pool is given (default: the machine's cores; 1: none). */
+  workers?: number;
+}
+
+/**
+ * Fits the spec for each training cut-off in `trainTos` (an ensemble: each member), the steps
+ * of every fit spread over threads (see `ForecastPool.fit`). `describe` names a cut-off in
+ * error messages (e.g. "origin 2012"). `onFitted` reports cut-offs whose models are complete.
+ */
+export async function fitModels(
+  panel: Panel,
+  spec: ModelSpec,
+  trainTos: readonly number[],
+  options: ThreadOptions & {
+    describe?: (trainTo: number) => string;
+    onFitted?: (done: number, total: number) => void;
+  } = {},
+): Promise<FittedModel[]> {
+  const specs = singleSpecs(spec);
+  const jobs: FitJob[] = trainTos.flatMap((trainTo) => specs.map((_, k) => ({ spec: k, trainTo })));
+  const left = trainTos.map(() => specs.length);
+  let done = 0;
+  let models: SingleModel[];
+  try {
+    models = await fitJobs(panel, specs, jobs, {
+      pool: options.pool,
+      workers: options.workers,
+      onJob: (index) => {
+        if (--left[Math.floor(index / specs.length)]! === 0)
+          options.onFitted?.(++done, trainTos.length);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof FitError)) throw error;
+    const where = options.describe?.(error.job.trainTo) ?? `training to ${error.job.trainTo}`;
+    const who = spec.family === 'ensemble' ? ` (member ${specs[error.job.spec]!.id})` : '';
+    throw new InputError(`${where}${who}: ${error.message}`);
+  }
+  return trainTos.map((trainTo, t) => {
+    const own = models.slice(t * specs.length, (t + 1) * specs.length);
+    return spec.family === 'ensemble' ? ensembleOf(spec, trainTo, own) : own[0]!;
+  });
+}
+
 /**
  * Walk-forward forecasts for every origin from `from` to `to`: each fitted only on the
- * outcomes known at that origin. Origins run in parallel on worker threads (`workers`,
- * default: the machine's cores, at most the number of origins). `onOrigin` reports progress.
+ * outcomes known at that origin (years up to origin - horizon). The fits run on threads (see
+ * ThreadOptions). `onOrigin` reports progress.
  */
 export async function walkForward(
   panel: Panel,
   spec: ModelSpec,
-  options: {
+  options: ThreadOptions & {
     from: number;
     to: number;
-    workers?: number;
     onOrigin?: (done: number, total: number) => void;
   },
 ): Promise<OriginForecast[]> {
@@ -132,69 +193,20 @@ export async function walkForward(
     });
   }
   const origins = Array.from({ length: options.to - options.from + 1 }, (_, k) => options.from + k);
-  const n = Math.max(1, Math.min(options.workers ?? availableParallelism(), origins.length));
-  if (n === 1) {
-    return origins.map((origin, k) => {
-      const result = runOrigin(panel, spec, origin);
-      options.onOrigin?.(k + 1, origins.length);
-      return result;
-    });
-  }
-  const shares: number[][] = Array.from({ length: n }, () => []);
-  // Later origins have more training rows: deal them out so every worker gets a mix.
-  origins.forEach((o, k) => shares[k % n]!.push(o));
-  const results: OriginForecast[] = [];
-  const url = new URL(
-    import.meta.url.endsWith('.ts') ? './forecast-worker.ts' : './forecast-worker.js',
-    import.meta.url,
+  const describe = (trainTo: number) => `origin ${trainTo + spec.horizonYears}`;
+  const models = await fitModels(
+    panel,
+    spec,
+    origins.map((o) => o - spec.horizonYears),
+    { pool: options.pool, workers: options.workers, describe, onFitted: options.onOrigin },
   );
-  await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<void>((resolve, reject) => {
-          const worker = url.pathname.endsWith('.ts')
-            ? // Running from the TypeScript sources (tests, development): load them through tsx.
-              new Worker(
-                `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
-                { eval: true, workerData: { panel, spec, origins: share } },
-              )
-            : new Worker(url, { workerData: { panel, spec, origins: share } });
-          let received = 0;
-          worker.on(
-            'message',
-            (
-              m:
-                | { ok: true; result: OriginForecast }
-                | { ok: false; origin: number; message: string },
-            ) => {
-              if (!m.ok) {
-                void worker.terminate();
-                reject(new InputError(`origin ${m.origin}: ${m.message}`));
-                return;
-              }
-              results.push(m.result);
-              received++;
-              options.onOrigin?.(results.length, origins.length);
-            },
-          );
-          worker.on('error', reject);
-          worker.on('exit', (code) =>
-            received === share.length
-              ? resolve()
-              : reject(new Error(`forecast worker stopped (exit ${code})`)),
-          );
-        }),
-    ),
-  );
-  return results.sort((a, b) => a.origin - b.origin);
-}
-
-function runOrigin(panel: Panel, spec: ModelSpec, origin: number): OriginForecast {
-  try {
-    return forecastOrigin(panel, spec, origin);
-  } catch (error) {
-    throw new InputError(`origin ${origin}: ${(error as Error).message}`);
-  }
+  return origins.map((origin, k) => {
+    try {
+      return scoreOrigin(panel, origin, models[k]!);
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+  });
 }
 
 /** Adds COW codes and names to forecasts. */
@@ -229,17 +241,26 @@ export function forecastsToCsv(rows: readonly NamedForecastRow[]): string {
   );
 }
 
-/** Fits the model on outcomes up to `trainTo`, or at a fixed `lambda` when given. */
-export function fitModel(
+/**
+ * Fits the model on outcomes up to `trainTo` (steps on worker threads), or at a fixed
+ * elastic-net `lambda` when given (here, without cross-validation).
+ */
+export async function fitModel(
   panel: Panel,
   spec: ModelSpec,
   trainTo: number,
-  lambda?: number,
-): FittedModel {
+  options: ThreadOptions & { lambda?: number } = {},
+): Promise<FittedModel> {
+  if (options.lambda === undefined) {
+    const [model] = await fitModels(panel, spec, [trainTo], options);
+    return model!;
+  }
+  if (spec.family !== 'elastic-net-logistic')
+    throw new InputError(`--lambda applies to elastic-net models; ${spec.id} is ${spec.family}`);
   try {
-    return fitSpec(panel, spec, trainTo, lambda);
+    return fitSingle(panel, spec, trainTo, options.lambda);
   } catch (error) {
-    throw new InputError((error as Error).message);
+    throw new InputError(`training to ${trainTo}: ${(error as Error).message}`);
   }
 }
 
@@ -284,41 +305,57 @@ export interface Explanation {
   }[];
 }
 
-/** Decomposes the change in a country's log-odds between two consecutive origins. */
-export function explainForecast(
+/**
+ * Decomposes the change in a country's log-odds between two consecutive origins (a linear
+ * model's only: the parts of a tree model or an ensemble do not add up by predictor).
+ */
+export async function explainForecast(
   panel: Panel,
   spec: ModelSpec,
   countryId: string,
   origin: number,
-): Explanation {
+  options: ThreadOptions = {},
+): Promise<Explanation> {
+  if (spec.family !== 'elastic-net-logistic') {
+    throw new InputError(`cannot explain ${spec.id}: it is a ${spec.family} model`, {
+      expected: 'a linear (elastic-net-logistic) specification, e.g. --spec ewp-reference',
+    });
+  }
   const previousOrigin = origin - 1;
-  const x1 = rowValues(panel, countryId, origin);
-  const x0 = rowValues(panel, countryId, previousOrigin);
-  if (!x1 || !x0) {
-    throw new InputError(`no data for ${countryId} in ${x1 ? previousOrigin : origin}`, {
+  const raw1 = rowValues(panel, countryId, origin);
+  const raw0 = rowValues(panel, countryId, previousOrigin);
+  if (!raw1 || !raw0) {
+    throw new InputError(`no data for ${countryId} in ${raw1 ? previousOrigin : origin}`, {
       expected: 'a country-year in the model data',
     });
   }
-  const m1 = fitModel(panel, spec, origin - spec.horizonYears);
-  const m0 = fitModel(panel, spec, previousOrigin - spec.horizonYears);
-  const eta = (m: FittedModel, x: Record<string, number>) =>
-    m.intercept +
-    spec.predictors.reduce(
-      (s, p) => s + (m.coefficients[p] ?? 0) * (Number.isNaN(x[p]!) ? (m.means[p] ?? NaN) : x[p]!),
-      0,
+  const [m0, m1] = (await fitModels(
+    panel,
+    spec,
+    [previousOrigin - spec.horizonYears, origin - spec.horizonYears],
+    { ...options, describe: (t) => `origin ${t + spec.horizonYears}` },
+  )) as LinearModel[];
+  // Values as the model sees them: missing cells imputed (impute-mean) or NaN.
+  const seen = (m: LinearModel, x: Record<string, number>) =>
+    Object.fromEntries(
+      spec.predictors.map((p) => [p, Number.isNaN(x[p]!) ? (m.means[p] ?? NaN) : x[p]!]),
     );
-  const e1 = eta(m1, x1);
-  const e0 = eta(m0, x0);
+  const x1 = seen(m1!, raw1);
+  const x0 = seen(m0!, raw0);
+  const eta = (m: LinearModel, x: Record<string, number>) =>
+    spec.predictors.reduce((s, p) => s + m.coefficients[p]! * x[p]!, m.intercept);
+  const e1 = eta(m1!, x1);
+  const e0 = eta(m0!, x0);
   if (Number.isNaN(e1) || Number.isNaN(e0))
     throw new InputError(`${countryId} has missing predictors in ${origin} or ${previousOrigin}`);
-  const parts = explainChange(spec.predictors, { model: m0, x: x0 }, { model: m1, x: x1 });
+  const parts = explainChange(spec.predictors, { model: m0!, x: x0 }, { model: m1!, x: x1 });
   const terms = parts.terms
     .map((t) => ({
       ...t,
       value: x1[t.predictor]!,
       previousValue: x0[t.predictor]!,
-      coefficient: m1.coefficients[t.predictor] ?? 0,
-      previousCoefficient: m0.coefficients[t.predictor] ?? 0,
+      coefficient: m1!.coefficients[t.predictor] ?? 0,
+      previousCoefficient: m0!.coefficients[t.predictor] ?? 0,
     }))
     .sort((a, b) => Math.abs(b.total) - Math.abs(a.total));
   return {
@@ -335,4 +372,45 @@ export function explainForecast(
     modelChange: parts.intercept + terms.reduce((s, t) => s + t.model, 0),
     terms,
   };
+}
+
+/**
+ * A fitted model as plain data for output: an elastic-net model's penalty, intercept and
+ * coefficients (on the predictors' own scale); boosted trees' count and predictor importance;
+ * an ensemble's members with their weights.
+ */
+export function modelSummary(model: FittedModel): Record<string, unknown> {
+  switch (model.family) {
+    case 'elastic-net-logistic':
+      return {
+        family: model.family,
+        lambda: model.lambda,
+        intercept: model.intercept,
+        coefficients: model.coefficients,
+        trainingRows: model.trainingRows,
+        trainingPositives: model.trainingPositives,
+        trainedTo: model.trainedTo,
+      };
+    case 'gradient-boosting':
+      return {
+        family: model.family,
+        trees: model.trees,
+        maxTrees: model.maxTrees,
+        cvDeviance: model.cvDeviance,
+        importance: model.importance,
+        trainingRows: model.trainingRows,
+        trainingPositives: model.trainingPositives,
+        trainedTo: model.trainedTo,
+      };
+    case 'ensemble':
+      return {
+        family: model.family,
+        trainedTo: model.trainedTo,
+        members: model.members.map((m) => ({
+          id: m.id,
+          weight: m.weight,
+          ...modelSummary(m.model),
+        })),
+      };
+  }
 }

@@ -6,6 +6,7 @@ import { loadCountryRegistry } from '../../services/countries.js';
 import { withStore } from '../../services/context.js';
 import { findCountry } from '../../services/data.js';
 import { evaluateForecastFiles } from '../../services/forecast-evaluation.js';
+import { ForecastPool } from '../../services/forecast-pool.js';
 import {
   DEFAULT_SPEC,
   explainForecast,
@@ -13,9 +14,11 @@ import {
   forecastsToCsv,
   loadModelSpec,
   loadPanel,
+  modelSummary,
   nameForecasts,
   walkForward,
 } from '../../services/forecast.js';
+import type { FittedModel } from '../../core/forecast/models.js';
 import { panelYears } from '../../core/forecast/dataset.js';
 import { FORMATS, print, render } from '../output.js';
 import type { Format } from '../output.js';
@@ -39,6 +42,51 @@ const f3 = (v: number | null | undefined) =>
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '' : `${(v * 100).toFixed(1)}%`;
 
+/**
+ * Runs `fn` with a pool of forecast threads, started first so that they load while the store
+ * opens and the data are read, and stopped afterwards.
+ */
+async function withPool<T>(
+  workers: number | undefined,
+  fn: (pool: ForecastPool) => Promise<T>,
+): Promise<T> {
+  const pool = new ForecastPool(workers);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** A fitted model as text: its summary line and its coefficients or predictor importance. */
+function printModel(model: FittedModel, indent: string): void {
+  if (model.family === 'ensemble') {
+    out(`${indent}ensemble of ${model.members.length} models, trained to ${model.trainedTo}`);
+    for (const m of model.members) {
+      out(`\n${indent}${m.id} (weight ${m.weight.toFixed(3)}):`);
+      printModel(m.model, `${indent}  `);
+    }
+    return;
+  }
+  const linear = model.family === 'elastic-net-logistic';
+  out(
+    `${indent}${
+      linear
+        ? `lambda ${model.lambda}, intercept ${model.intercept}`
+        : `${model.trees} trees (of at most ${model.maxTrees}), cross-validated deviance ${model.cvDeviance.toFixed(4)}`
+    }, ${model.trainingRows} rows (${model.trainingPositives} positive) to ${model.trainedTo}`,
+  );
+  const rows = Object.entries(linear ? model.coefficients : model.importance)
+    .map(([name, value]) => ({ name, value }))
+    .sort((a, b) => (linear ? 0 : b.value - a.value));
+  out(
+    render('table', rows, rows, [
+      { header: 'predictor', value: (r) => `${indent}${r.name}` },
+      { header: linear ? 'coefficient' : 'importance', value: (r) => r.value, right: true },
+    ]),
+  );
+}
+
 /** `lens forecast …`: the statistical forecast of mass-killing onset. */
 export function registerForecastCommands(program: Command, db: Db): void {
   const forecast = program
@@ -48,6 +96,13 @@ export function registerForecastCommands(program: Command, db: Db): void {
     new Option('--spec <id>', 'model specification (content/models) or a .json file').default(
       DEFAULT_SPEC,
     );
+  const workersOption = () =>
+    new Option('--workers <n>', 'worker threads (default: the number of cores)').argParser((v) => {
+      const n = Number(v);
+      if (!(Number.isInteger(n) && n >= 1))
+        throw new InvalidArgumentError('--workers must be a whole number ≥ 1');
+      return n;
+    });
 
   forecast
     .command('walk-forward')
@@ -56,26 +111,28 @@ export function registerForecastCommands(program: Command, db: Db): void {
     .requiredOption('--to <year>', 'last origin', year('--to'))
     .requiredOption('--out <file>', 'CSV to write: origin,ccode,name,risk,rank')
     .addOption(specOption())
-    .option('--workers <n>', 'worker threads (default: the number of cores)', (v) => Number(v))
+    .addOption(workersOption())
     .action(
       async (opts: { from: number; to: number; out: string; spec: string; workers?: number }) => {
         const registry = loadCountryRegistry();
-        const rows = await withStore(db(), async (store) => {
-          const spec = await loadModelSpec(opts.spec, store);
-          const panel = await loadPanel(store, spec);
-          const bar = new ProgressBar(`walk-forward ${opts.from}-${opts.to}`);
-          try {
-            const results = await walkForward(panel, spec, {
-              from: opts.from,
-              to: opts.to,
-              workers: opts.workers,
-              onOrigin: (d, t) => bar.update(d, t),
-            });
-            return nameForecasts(registry, results);
-          } finally {
-            bar.done();
-          }
-        });
+        const rows = await withPool(opts.workers, (pool) =>
+          withStore(db(), async (store) => {
+            const spec = await loadModelSpec(opts.spec, store);
+            const panel = await loadPanel(store, spec);
+            const bar = new ProgressBar(`walk-forward ${opts.from}-${opts.to}`);
+            try {
+              const results = await walkForward(panel, spec, {
+                from: opts.from,
+                to: opts.to,
+                pool,
+                onOrigin: (d, t) => bar.update(d, t),
+              });
+              return nameForecasts(registry, results);
+            } finally {
+              bar.done();
+            }
+          }),
+        );
         await writeFile(opts.out, forecastsToCsv(rows));
         out(`${rows.length} forecasts for origins ${opts.from}-${opts.to} written to ${opts.out}`);
       },
@@ -90,42 +147,58 @@ export function registerForecastCommands(program: Command, db: Db): void {
     .addOption(specOption())
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--all', 'every country, not only the top N')
-    .action(async (opts: { origin?: number; spec: string; format: Format; all?: boolean }) => {
-      const registry = loadCountryRegistry();
-      const { spec, rows, origin, model } = await withStore(db(), async (store) => {
-        const spec = await loadModelSpec(opts.spec, store);
-        const panel = await loadPanel(store, spec);
-        const origin = opts.origin ?? panelYears(panel).last;
-        const [result] = await walkForward(panel, spec, { from: origin, to: origin, workers: 1 });
-        return { spec, origin, model: result!.model, rows: nameForecasts(registry, [result!]) };
-      });
-      const shown = (opts.all ? rows : rows.filter((r) => r.rank <= spec.topN)).map((r) => ({
-        ...r,
-        top: r.rank <= spec.topN,
-      }));
-      const data = {
-        spec: spec.id,
-        origin,
-        horizonYears: spec.horizonYears,
-        topN: spec.topN,
-        lambda: model.lambda,
-        trainedTo: model.trainedTo,
-        forecasts: shown,
-      };
-      if (opts.format === 'table')
-        out(
-          `${spec.id}: risk of a new mass killing in ${origin + 1}-${origin + spec.horizonYears}, model trained on outcomes to ${model.trainedTo}`,
+    .addOption(workersOption())
+    .action(
+      async (opts: {
+        origin?: number;
+        spec: string;
+        format: Format;
+        all?: boolean;
+        workers?: number;
+      }) => {
+        const registry = loadCountryRegistry();
+        const { spec, rows, origin, model } = await withPool(opts.workers, (pool) =>
+          withStore(db(), async (store) => {
+            const spec = await loadModelSpec(opts.spec, store);
+            const panel = await loadPanel(store, spec);
+            const origin = opts.origin ?? panelYears(panel).last;
+            const [result] = await walkForward(panel, spec, { from: origin, to: origin, pool });
+            return {
+              spec,
+              origin,
+              model: result!.model,
+              rows: nameForecasts(registry, [result!]),
+            };
+          }),
         );
-      out(
-        render(opts.format, data, shown, [
-          { header: 'rank', value: (r) => r.rank, right: true },
-          { header: 'country', value: (r) => r.name },
-          { header: 'ccode', value: (r) => r.ccode, right: true },
-          { header: 'risk', value: (r) => pct(r.risk), right: true },
-          { header: `top ${spec.topN}`, value: (r) => (r.top ? '*' : '') },
-        ]),
-      );
-    });
+        const shown = (opts.all ? rows : rows.filter((r) => r.rank <= spec.topN)).map((r) => ({
+          ...r,
+          top: r.rank <= spec.topN,
+        }));
+        const data = {
+          spec: spec.id,
+          origin,
+          horizonYears: spec.horizonYears,
+          topN: spec.topN,
+          model: modelSummary(model),
+          trainedTo: model.trainedTo,
+          forecasts: shown,
+        };
+        if (opts.format === 'table')
+          out(
+            `${spec.id}: risk of a new mass killing in ${origin + 1}-${origin + spec.horizonYears}, model trained on outcomes to ${model.trainedTo}`,
+          );
+        out(
+          render(opts.format, data, shown, [
+            { header: 'rank', value: (r) => r.rank, right: true },
+            { header: 'country', value: (r) => r.name },
+            { header: 'ccode', value: (r) => r.ccode, right: true },
+            { header: 'risk', value: (r) => pct(r.risk), right: true },
+            { header: `top ${spec.topN}`, value: (r) => (r.top ? '*' : '') },
+          ]),
+        );
+      },
+    );
 
   forecast
     .command('fit')
@@ -142,37 +215,28 @@ export function registerForecastCommands(program: Command, db: Db): void {
     .addOption(
       new Option('--format <format>', 'output format').choices(['table', 'json']).default('json'),
     )
-    .action(async (opts: { trainTo: number; lambda?: number; spec: string; format: Format }) => {
-      const model = await withStore(db(), async (store) => {
-        const spec = await loadModelSpec(opts.spec, store);
-        return fitModel(await loadPanel(store, spec), spec, opts.trainTo, opts.lambda);
-      });
-      if (opts.format === 'json')
-        return out(
-          JSON.stringify(
-            {
-              lambda: model.lambda,
-              intercept: model.intercept,
-              coefficients: model.coefficients,
-              trainingRows: model.trainingRows,
-              trainingPositives: model.trainingPositives,
-              trainedTo: model.trainedTo,
-            },
-            null,
-            2,
-          ),
+    .addOption(workersOption())
+    .action(
+      async (opts: {
+        trainTo: number;
+        lambda?: number;
+        spec: string;
+        format: Format;
+        workers?: number;
+      }) => {
+        const model = await withPool(opts.lambda === undefined ? opts.workers : 1, (pool) =>
+          withStore(db(), async (store) => {
+            const spec = await loadModelSpec(opts.spec, store);
+            return fitModel(await loadPanel(store, spec), spec, opts.trainTo, {
+              lambda: opts.lambda,
+              pool,
+            });
+          }),
         );
-      out(
-        `lambda ${model.lambda}, intercept ${model.intercept}, ${model.trainingRows} rows (${model.trainingPositives} positive) to ${model.trainedTo}`,
-      );
-      const rows = Object.entries(model.coefficients).map(([name, value]) => ({ name, value }));
-      out(
-        render('table', rows, rows, [
-          { header: 'predictor', value: (r) => r.name },
-          { header: 'coefficient', value: (r) => r.value, right: true },
-        ]),
-      );
-    });
+        if (opts.format === 'json') return out(JSON.stringify(modelSummary(model), null, 2));
+        printModel(model, '');
+      },
+    );
 
   forecast
     .command('explain')
@@ -184,6 +248,7 @@ export function registerForecastCommands(program: Command, db: Db): void {
     .addOption(specOption())
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--top <n>', 'predictors to list in the table', (v) => Number(v), 12)
+    .addOption(workersOption())
     .action(
       async (opts: {
         country: string;
@@ -191,13 +256,18 @@ export function registerForecastCommands(program: Command, db: Db): void {
         spec: string;
         format: Format;
         top: number;
+        workers?: number;
       }) => {
         const registry = loadCountryRegistry();
         const country = findCountry(registry, opts.country, opts.origin);
-        const e = await withStore(db(), async (store) => {
-          const spec = await loadModelSpec(opts.spec, store);
-          return explainForecast(await loadPanel(store, spec), spec, country.id, opts.origin);
-        });
+        const e = await withPool(opts.workers, (pool) =>
+          withStore(db(), async (store) => {
+            const spec = await loadModelSpec(opts.spec, store);
+            return explainForecast(await loadPanel(store, spec), spec, country.id, opts.origin, {
+              pool,
+            });
+          }),
+        );
         if (opts.format === 'table') {
           out(
             `${country.name}: risk ${pct(e.previousRisk)} at origin ${e.previousOrigin} → ${pct(e.risk)} at ${e.origin}; log-odds ${f3(e.previousLogOdds)} → ${f3(e.logOdds)} (change ${f3(e.change)} = data ${f3(e.dataChange)} + model ${f3(e.modelChange)}, of which intercept ${f3(e.interceptChange)})`,
@@ -227,7 +297,8 @@ export function registerForecastCommands(program: Command, db: Db): void {
     .argument('<file>', 'forecasts CSV (origin,ccode,name,risk,rank)')
     .option(
       '--against <file>',
-      "another system's forecasts in the same columns, compared on the same country-years",
+      "another system's forecasts in the same columns, compared on the same country-years (repeatable)",
+      (v: string, previous: string[] = []) => [...previous, v],
     )
     .requiredOption('--from <year>', 'first outcome year', year('--from'))
     .requiredOption('--to <year>', 'last outcome year', year('--to'))
@@ -237,11 +308,11 @@ export function registerForecastCommands(program: Command, db: Db): void {
     .action(
       async (
         file: string,
-        opts: { against?: string; from: number; to: number; format: Format },
+        opts: { against?: string[]; from: number; to: number; format: Format },
       ) => {
         const registry = loadCountryRegistry();
         const texts = await Promise.all(
-          [file, ...(opts.against ? [opts.against] : [])].map(async (f) => ({
+          [file, ...(opts.against ?? [])].map(async (f) => ({
             file: f,
             text: await readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
               throw new InputError(`cannot read: ${e.code}`, { file: f });

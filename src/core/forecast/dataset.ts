@@ -76,13 +76,6 @@ export function buildPanel(values: Iterable<PanelValue>, spec: ModelSpec): Panel
   };
 }
 
-/** Whether every predictor of row `i` is present. */
-export function isComplete(panel: Panel, i: number): boolean {
-  const p = panel.predictors.length;
-  for (let j = 0; j < p; j++) if (Number.isNaN(panel.x[j * panel.rows + i]!)) return false;
-  return true;
-}
-
 /** The first and last year of the panel; throws on an empty panel. */
 export function panelYears(panel: Panel): { first: number; last: number } {
   if (panel.rows === 0) throw new Error('the panel is empty');
