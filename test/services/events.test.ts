@@ -12,6 +12,7 @@ import type { Store } from '../../src/store/database.js';
 import { countEvents, eventsByKey, listEvents } from '../../src/store/events-repository.js';
 import { writeGedCsv } from '../fixtures/events/generate-ged.js';
 import { sharedFile } from '../support/shared-data.js';
+import { tableCounts } from '../support/table-counts.js';
 import { onEveryStore } from '../support/stores.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,18 +20,8 @@ const fixtures = join(here, '..', 'fixtures', 'events');
 const registry = loadCountryRegistry();
 const NOW = '2026-01-15T00:00:00.000Z';
 
-/** Row counts of every table an event import writes. */
-async function snapshot(store: Store): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const t of ['events', 'event_imports', 'event_import_unmatched'] as const) {
-    const row = await store.db
-      .selectFrom(t)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    out[t] = Number(row.n);
-  }
-  return out;
-}
+const snapshot = (store: Store) =>
+  tableCounts(store, ['events', 'event_imports', 'event_import_unmatched']);
 
 onEveryStore('event import', (target) => {
   let store: Store;

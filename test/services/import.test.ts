@@ -9,14 +9,14 @@ import type { Store } from '../../src/store/database.js';
 import { listEpisodes } from '../../src/store/episodes-repository.js';
 import { valueAsOf } from '../../src/store/observations-repository.js';
 import { sharedFile } from '../support/shared-data.js';
+import { tableCounts } from '../support/table-counts.js';
 import { onEveryStore } from '../support/stores.js';
 
 const registry = loadCountryRegistry();
 const NOW = '2026-01-15T00:00:00.000Z';
 
-/** Row counts of every table an import writes: "exactly as before" is these being equal. */
-async function snapshot(store: Store): Promise<Record<string, number>> {
-  const tables = [
+const snapshot = (store: Store) =>
+  tableCounts(store, [
     'releases',
     'variables',
     'observations',
@@ -24,17 +24,7 @@ async function snapshot(store: Store): Promise<Record<string, number>> {
     'episodes',
     'episode_countries',
     'sources',
-  ] as const;
-  const out: Record<string, number> = {};
-  for (const t of tables) {
-    const row = await store.db
-      .selectFrom(t)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    out[t] = Number(row.n);
-  }
-  return out;
-}
+  ]);
 
 onEveryStore('import', (target) => {
   let store: Store;
