@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { countryResolver, formatKeys } from './country-resolver.js';
 import type { CountryRegistry } from '../core/countries/registry.js';
 import type { EscalationEvent } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
 import { eventReader } from '../sources/events/index.js';
 import type { EventKind } from '../sources/events/index.js';
-import type { CountryKey, OnProgress } from '../sources/types.js';
+import type { OnProgress } from '../sources/types.js';
 import type { Store } from '../store/database.js';
 import {
   countEvents,
@@ -169,60 +170,6 @@ export async function importEvents(
       countryIds: [...countries].sort(),
     };
   });
-}
-
-interface Match {
-  countryId?: string;
-  reason: string;
-  nonCountry: boolean;
-}
-
-/**
- * Resolves an event's keys to a country valid in its year: the first key that names one
- * wins. Memoised, since event files repeat the same few hundred keys.
- */
-export function countryResolver(
-  registry: CountryRegistry,
-): (keys: readonly CountryKey[], year: number) => Match {
-  const cache = new Map<string, Match>();
-  return (keys, year) => {
-    const cacheKey = `${formatKeys(keys)}|${year}`;
-    const cached = cache.get(cacheKey);
-    if (cached) return cached;
-    let match: Match | undefined;
-    for (const key of keys) {
-      const country =
-        key.system === 'name'
-          ? registry.fromName(key.code, year)
-          : registry.fromCode(key.system, key.code, year);
-      if (country) {
-        match = { countryId: country.id, reason: '', nonCountry: false };
-        break;
-      }
-    }
-    if (!match) {
-      const reason = keys
-        .filter((k) => k.system === 'name')
-        .map((k) => registry.nonCountryReason(k.code))
-        .find((r) => r !== undefined);
-      match = reason
-        ? { reason, nonCountry: true }
-        : {
-            reason: keys.length
-              ? `no country matches ${formatKeys(keys)} in ${year}`
-              : 'the row names no country',
-            nonCountry: false,
-          };
-    }
-    cache.set(cacheKey, match);
-    return match;
-  };
-}
-
-function formatKeys(keys: readonly CountryKey[]): string {
-  let out = '';
-  for (const k of keys) out += `${out ? ', ' : ''}${k.system}=${k.code}`;
-  return out;
 }
 
 function summarise(rows: readonly EventUnmatched[]): EventUnmatchedSummary[] {

@@ -5,11 +5,9 @@ import { basename, resolve } from 'node:path';
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { CountryRegistry } from '../core/countries/registry.js';
-import type { Country } from '../core/countries/types.js';
 import { InputError } from '../core/errors.js';
 import { detectKind, nearestFormat, sourceByKind } from '../sources/index.js';
 import type {
-  CountryKey,
   EpisodeRecord,
   ObservationRecord,
   OnProgress,
@@ -19,6 +17,7 @@ import type {
 import { dayNumber, emptyObservationColumns, insertObservations } from '../store/bulk.js';
 import type { Store } from '../store/database.js';
 import type { Schema } from '../store/schema.js';
+import { countryResolver, formatKeys } from './country-resolver.js';
 import { syncCountries } from '../store/countries-repository.js';
 import { insertEpisodes } from '../store/episodes-repository.js';
 import {
@@ -374,87 +373,6 @@ async function importEpisodes(
     variables: 0,
     countries: countries.size,
   };
-}
-
-interface Match {
-  countryId?: string;
-  reason: string;
-  nonCountry: boolean;
-}
-
-/**
- * Resolves a row's keys to a country: the first key that names a country valid that year
- * wins. Memoised, since sources repeat the same keys for every year.
- */
-function countryResolver(registry: CountryRegistry): (keys: CountryKey[], year: number) => Match {
-  const cache = new Map<string, Match>();
-  return (keys, year) => {
-    const cacheKey = `${formatKeys(keys)}|${year}`;
-    const cached = cache.get(cacheKey);
-    if (cached) return cached;
-    let match: Match | undefined;
-    for (const key of keys) {
-      if (key.code === '') continue;
-      let country =
-        key.system === 'name'
-          ? registry.fromName(key.code, year)
-          : registry.fromCode(key.system, key.code, year);
-      if (country && key.system !== 'name') {
-        country = sharedCodeByName(registry, country, key, keys, year);
-      }
-      if (country) {
-        match = { countryId: country.id, reason: '', nonCountry: false };
-        break;
-      }
-    }
-    if (!match) {
-      const reason = keys
-        .map((k) =>
-          k.code === '' || k.system === 'polity'
-            ? undefined
-            : registry.nonCountryReason(k.code, k.system),
-        )
-        .find((r) => r !== undefined);
-      match = reason
-        ? { reason, nonCountry: true }
-        : { reason: `no country matches ${formatKeys(keys)} in ${year}`, nonCountry: false };
-    }
-    cache.set(cacheKey, match);
-    return match;
-  };
-}
-
-/**
- * In the year of a succession a code can belong to both states (COW 345 is Yugoslavia and,
- * from 2006, Serbia), and sources list both that year. When the row's name means another
- * state existing that year that holds the same code, the name says which one the row is.
- */
-function sharedCodeByName(
-  registry: CountryRegistry,
-  byCode: Country,
-  key: CountryKey,
-  keys: readonly CountryKey[],
-  year: number,
-): Country {
-  for (const k of keys) {
-    if (k.system !== 'name' || k.code === '') continue;
-    const named = registry.fromName(k.code, year);
-    if (!named || named.id === byCode.id) continue;
-    const exists = (named.from ?? -Infinity) <= year && year <= (named.to ?? Infinity);
-    const holds = named.codes.some(
-      (c) => c.system === key.system && normalise(c.code) === normalise(key.code),
-    );
-    if (exists && holds) return named;
-  }
-  return byCode;
-}
-
-function normalise(code: string): string {
-  return /^\d+(\.0+)?$/.test(code) ? String(Number(code)) : code.toUpperCase();
-}
-
-function formatKeys(keys: readonly CountryKey[]): string {
-  return keys.map((k) => `${k.system}=${k.code}`).join(', ');
 }
 
 /**
