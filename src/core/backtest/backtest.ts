@@ -1,7 +1,7 @@
 import type { Episode } from '../frameworks/assess.js';
 import type { Tier } from '../frameworks/types.js';
 import { TIERS } from '../frameworks/types.js';
-import { auc } from './auc.js';
+import { auc } from '../stats/metrics.js';
 
 /**
  * Which mass killings count as the outcome over a window of calendar years (inclusive):
@@ -164,9 +164,9 @@ export function backtest(
     outcome: spec.outcome,
     tiers,
     misses: positives.filter((r) => !isTop(r.tier)),
-    auc: auc(
+    auc: aucOrNull(
       rows.map((r) => r.score),
-      rows.map((r) => r.atrocity),
+      rows.map((r) => (r.atrocity ? 1 : 0)),
     ),
     topTwoRecall:
       positives.length === 0
@@ -273,4 +273,10 @@ export function compareBacktests(a: BacktestResult, b: BacktestResult): Backtest
 function mean(xs: readonly (number | null)[]): number | null {
   const v = xs.filter((x): x is number => x !== null);
   return v.length === 0 ? null : v.reduce((s, x) => s + x, 0) / v.length;
+}
+
+/** AUC of the score (ties count half); null when one class is empty (metrics gives NaN). */
+function aucOrNull(scores: readonly number[], outcome: readonly number[]): number | null {
+  const value = auc(scores, outcome);
+  return Number.isNaN(value) ? null : value;
 }

@@ -1,6 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { auc } from '../../../src/core/backtest/auc.js';
+import { auc as metricsAuc } from '../../../src/core/stats/metrics.js';
+
+/** The AUC the backtest reports: metrics' AUC, null for a missing class. */
+const auc = (scores: number[], labels: boolean[]): number | null => {
+  const v = metricsAuc(
+    scores,
+    labels.map((l) => (l ? 1 : 0)),
+  );
+  return Number.isNaN(v) ? null : v;
+};
 import {
   backtest,
   compareBacktests,
