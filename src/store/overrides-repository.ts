@@ -1,19 +1,12 @@
 import type { Selectable } from 'kysely';
+import type { Override } from '../core/frameworks/assess.js';
 import type { Store } from './database.js';
 import type { FactorOverridesTable } from './schema.js';
 
-/** An analyst's judgement on one factor, as stored (see `FactorOverridesTable`). */
-export interface StoredOverride {
+/** An analyst's judgement on one factor (see `Override`), as stored: with its id and framework. */
+export interface StoredOverride extends Override {
   id: number;
   frameworkId: string;
-  countryId: string;
-  factorId: string;
-  severity: number;
-  reason: string;
-  source: string;
-  by: string;
-  at: string;
-  effectiveFrom?: string;
   withdrawnAt?: string;
 }
 
