@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../core/errors.js';
 import { CODE_SYSTEMS } from '../core/countries/types.js';
 import { SOURCES } from '../sources/index.js';
@@ -10,9 +10,10 @@ import { importFile } from '../services/import.js';
 import type { ImportReport } from '../services/import.js';
 import { syncSources } from '../services/sync.js';
 import type { SyncReport } from '../services/sync.js';
-import { currentIo, FORMATS, print, printError, render, withIo } from './output.js';
+import { currentIo, print, printError, render, withIo } from './output.js';
 import type { Io } from './output.js';
 import type { Format } from './output.js';
+import { formatOption, wholeNumber } from './options.js';
 import { ProgressBar } from './progress.js';
 import { registerRiskCommands } from './commands/risk.js';
 import { assessWorld } from '../services/assess.js';
@@ -53,17 +54,6 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   });
 }
 
-function formatOption(): Option {
-  return new Option('--format <format>', 'output format').choices(FORMATS).default('table');
-}
-
-function intArg(name: string) {
-  return (value: string): number => {
-    if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
-    return Number(value);
-  };
-}
-
 function out(text: string): void {
   print(text);
 }
@@ -97,7 +87,7 @@ export function buildProgram(): Command {
         'name',
       ]),
     )
-    .option('--year <year>', 'the year (codes change meaning over time)', intArg('--year'))
+    .option('--year <year>', 'the year (codes change meaning over time)', wholeNumber('--year'))
     .addOption(formatOption())
     .action((query: string, opts: { from?: string; year?: number; format: Format }) => {
       const registry = loadCountryRegistry();
@@ -214,7 +204,7 @@ export function buildProgram(): Command {
     .command('show')
     .description('the values known for a country (latest year of each variable, or one year)')
     .argument('<country>', 'a name or code')
-    .option('--year <year>', 'one observation year', intArg('--year'))
+    .option('--year <year>', 'one observation year', wholeNumber('--year'))
     .option('--as-of <date>', 'as known on this date (YYYY-MM-DD; default today)')
     .option('--variable <text>', 'only variables whose name contains this text')
     .addOption(formatOption())

@@ -35,7 +35,8 @@ import type { EventKind } from '../../sources/events/index.js';
 import { listEvents } from '../../store/events-repository.js';
 import { listAttempts, listDeliveries } from '../../store/alerts-repository.js';
 import type { Store } from '../../store/database.js';
-import { FORMATS, print, render } from '../output.js';
+import { formatOption, wholeNumber } from '../options.js';
+import { print, render } from '../output.js';
 import type { Format } from '../output.js';
 import { ProgressBar } from '../progress.js';
 
@@ -45,19 +46,8 @@ function out(text: string): void {
   print(text);
 }
 
-function formatOption(): Option {
-  return new Option('--format <format>', 'output format').choices(FORMATS).default('table');
-}
-
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function int(name: string) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
-    return Number(v);
-  };
 }
 
 function num(name: string) {
@@ -262,7 +252,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .requiredOption('--country <country>', 'a name or code')
     .option('--from <date>', 'first date (YYYY-MM-DD or a year)')
     .option('--to <date>', 'last date (YYYY-MM-DD or a year)')
-    .option('--limit <n>', 'at most this many (the latest)', int('--limit'), 100)
+    .option('--limit <n>', 'at most this many (the latest)', wholeNumber('--limit'), 100)
     .addOption(formatOption())
     .action(
       async (opts: {
@@ -324,9 +314,9 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .option('--target <name:type>', 'who it was done to, NAME:TYPE (repeatable)', collect, [])
     .option('--target-group <group>', 'the communal group targeted')
     .option('--civilians', 'civilians were deliberately targeted')
-    .option('--deaths <n>', 'deaths, best estimate', int('--deaths'))
-    .option('--deaths-low <n>', 'deaths, low estimate', int('--deaths-low'))
-    .option('--deaths-high <n>', 'deaths, high estimate', int('--deaths-high'))
+    .option('--deaths <n>', 'deaths, best estimate', wholeNumber('--deaths'))
+    .option('--deaths-low <n>', 'deaths, low estimate', wholeNumber('--deaths-low'))
+    .option('--deaths-high <n>', 'deaths, high estimate', wholeNumber('--deaths-high'))
     .option('--accountability <a>', 'arrests, prosecutions or none-known (default)')
     .option(
       '--relates-to <key>',
@@ -453,7 +443,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .option('--all', 'resolved alerts too')
     .option('--unacknowledged', 'only open alerts nobody acknowledged')
     .option('--country <country>', 'only this country')
-    .option('--limit <n>', 'at most this many', int('--limit'))
+    .option('--limit <n>', 'at most this many', wholeNumber('--limit'))
     .addOption(formatOption())
     .action(
       async (opts: {
@@ -476,7 +466,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
   alertsCmd
     .command('ack')
     .description('acknowledge an alert (it stays open)')
-    .argument('<id>', 'alert id', int('<id>'))
+    .argument('<id>', 'alert id', wholeNumber('<id>'))
     .option('--by <name>', 'who (default $LENS_USER or $USER)')
     .addOption(formatOption())
     .action(async (id: number, opts: { by?: string; format: Format }) => {
@@ -487,7 +477,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
   alertsCmd
     .command('resolve')
     .description('resolve an alert (the same condition later raises a new one)')
-    .argument('<id>', 'alert id', int('<id>'))
+    .argument('<id>', 'alert id', wholeNumber('<id>'))
     .option('--by <name>', 'who (default $LENS_USER or $USER)')
     .addOption(formatOption())
     .action(async (id: number, opts: { by?: string; format: Format }) => {
@@ -548,7 +538,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
   alertsCmd
     .command('unsubscribe')
     .description('stop sending to a subscriber')
-    .argument('<id>', 'subscription id', int('<id>'))
+    .argument('<id>', 'subscription id', wholeNumber('<id>'))
     .action(async (id: number) => {
       await withStore(db(), (store) => unsubscribe(store, id));
       out(`subscription ${id} stopped`);
@@ -575,11 +565,11 @@ export function registerEscalationCommands(program: Command, db: Db): void {
   alertsCmd
     .command('deliver')
     .description('send pending webhook deliveries now, retrying with backoff')
-    .option('--max-attempts <n>', 'attempts before giving up', int('--max-attempts'), 5)
+    .option('--max-attempts <n>', 'attempts before giving up', wholeNumber('--max-attempts'), 5)
     .option(
       '--base-delay <ms>',
       'wait before the second attempt, doubled after each',
-      int('--base-delay'),
+      wholeNumber('--base-delay'),
       1000,
     )
     .addOption(formatOption())
@@ -746,13 +736,13 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .option(
       '--lookback <years>',
       'years before an onset in which a stage counts as preceding it',
-      int('--lookback'),
+      wholeNumber('--lookback'),
       5,
     )
     .option(
       '--horizon <years>',
       'years after a stage is entered in which an onset counts as following it',
-      int('--horizon'),
+      wholeNumber('--horizon'),
       2,
     )
     .option('--onsets', 'list every onset with what preceded it')

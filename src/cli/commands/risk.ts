@@ -23,7 +23,8 @@ import {
   overridesFor,
   withdrawAnalystOverride,
 } from '../../services/overrides.js';
-import { FORMATS, print, render } from '../output.js';
+import { formatOption, wholeNumber } from '../options.js';
+import { print, render } from '../output.js';
 import type { Format } from '../output.js';
 
 type Db = () => string | undefined;
@@ -32,10 +33,6 @@ const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '' : `${(v * 100).toFixed(0)}%`;
 const num = (v: number | null | undefined, d = 2) =>
   v === null || v === undefined ? '' : v.toFixed(d);
-
-function formatOption(choices: readonly string[] = FORMATS): Option {
-  return new Option('--format <format>', 'output format').choices(choices).default('table');
-}
 
 function out(text: string): void {
   print(text);
@@ -185,7 +182,7 @@ export function registerRiskCommands(program: Command, db: Db): void {
     .option(
       '--horizon <n>',
       'years after each as-of year in a rolling backtest',
-      (v) => intArg(v, '--horizon'),
+      wholeNumber('--horizon'),
       5,
     )
     .option('--compare <ids>', 'two frameworks side by side: ID,ID')
@@ -369,7 +366,7 @@ export function registerRiskCommands(program: Command, db: Db): void {
   override
     .command('withdraw')
     .description('withdraw an override (kept in the record, no longer applied)')
-    .argument('<id>', 'override id', (v) => intArg(v, 'id'))
+    .argument('<id>', 'override id', wholeNumber('id'))
     .action(async (id: number) => {
       await withStore(db(), (store) => withdrawAnalystOverride(store, id));
       out(`override ${id} withdrawn`);
@@ -455,11 +452,6 @@ function parsePair(text: string): [string, string] {
   if (parts.length !== 2)
     throw new InputError(`--compare takes two frameworks, got "${text}"`, { expected: 'ID,ID' });
   return [parts[0]!, parts[1]!];
-}
-
-function intArg(value: string, name: string): number {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
-  return Number(value);
 }
 
 function severityArg(value: string): number {
