@@ -5,6 +5,7 @@ import { SOURCES } from '../sources/index.js';
 import type { SourceKind } from '../sources/types.js';
 import { loadCountryRegistry } from '../services/countries.js';
 import { withStore } from '../services/context.js';
+import type { Store } from '../services/context.js';
 import { dataCoverage, showCountryData } from '../services/data.js';
 import { importFile } from '../services/import.js';
 import type { ImportReport } from '../services/import.js';
@@ -396,9 +397,7 @@ function printCoverage(format: Format, rows: Awaited<ReturnType<typeof dataCover
  * today, and the statistical forecast's top of the list at the latest origin with data.
  * A part whose data is missing says so instead of failing the job.
  */
-async function overviewText(
-  store: Parameters<Parameters<typeof withStore>[1]>[0],
-): Promise<string> {
+async function overviewText(store: Store): Promise<string> {
   const registry = loadCountryRegistry();
   const lines: string[] = [];
   try {

@@ -29,3 +29,6 @@ export async function withStore<T>(
     await store.close();
   }
 }
+
+/** The open store, for callers (the CLI) that pass it between services. */
+export type { Store } from '../store/database.js';
