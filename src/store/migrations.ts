@@ -5,6 +5,8 @@ import type { MigrationContext } from './migrations/context.js';
 import * as initial from './migrations/0001-initial.js';
 import * as events from './migrations/0002-events.js';
 import * as overrides from './migrations/0003-overrides.js';
+import * as identity from './migrations/0005-identity.js';
+import * as planning from './migrations/0004-planning.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -19,6 +21,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-initial': initial,
   '0002-events': events,
   '0003-overrides': overrides,
+  '0004-planning': planning,
+  '0005-identity': identity,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */

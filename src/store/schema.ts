@@ -1,7 +1,9 @@
 import type { Generated } from 'kysely';
+import type { IdentitySchema } from './schema-identity.js';
+import type { PlanningSchema } from './schema-planning.js';
 
 /** Table types of the store, as Kysely sees them (column names are snake_case in SQL). */
-export interface Schema {
+export interface Schema extends PlanningSchema, IdentitySchema {
   schema_info: SchemaInfoTable;
   countries: CountriesTable;
   country_codes: CountryCodesTable;
@@ -227,6 +229,8 @@ export interface EventsTable {
   reported_by: string | null;
   recorded_at: string;
   notes: string | null;
+  /** Owning organisation of a field report or closed-source event (null: public data or unowned). */
+  organisation: string | null;
 }
 
 /**
@@ -280,6 +284,8 @@ export interface AlertsTable {
   acknowledged_by: string | null;
   resolved_at: string | null;
   resolved_by: string | null;
+  /** Owning organisation: that of the evidence that sets its TLP level (null: none). */
+  organisation: string | null;
 }
 
 /**

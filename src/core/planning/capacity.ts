@@ -1,0 +1,174 @@
+import type { Region } from './regions.js';
+import { isRegion } from './regions.js';
+import type { ActorKind, Commitment } from './types.js';
+import { COMMITMENTS } from './types.js';
+
+/**
+ * The capacity map: who can deliver which measure where, how they use it now, how they could
+ * use it for atrocity prevention, how committed they are, and whom they coordinate with.
+ */
+
+/** Where an actor can act: everywhere, in a region, or in listed countries (ISO3 codes). */
+export type Scope =
+  { kind: 'world' } | { kind: 'region'; region: Region } | { kind: 'countries'; iso3: string[] };
+
+/** One capacity: a measure an actor can deliver within a scope. */
+export interface Capacity {
+  measureId: string;
+  scope: Scope;
+  currentUse: string;
+  preventionUse: string;
+  commitment: Commitment;
+}
+
+/** An actor of the map. `illustrative`: an example, never to be read as a real commitment. */
+export interface CapacityActor {
+  id: string;
+  name: string;
+  kind: ActorKind;
+  illustrative: boolean;
+  links: string[];
+  capacities: Capacity[];
+}
+
+/** Where a country is, for scope matching. */
+export interface Place {
+  iso3?: string;
+  region: Region | null;
+}
+
+/** Least commitment for an actor to count as available to a plan. */
+export const COMMITTED: Commitment = 'medium';
+
+/** Parses a scope written as `world`, a region id, or ISO3 codes separated by `;`. */
+export function parseScope(text: string): Scope | undefined {
+  const t = text.trim();
+  if (t === 'world') return { kind: 'world' };
+  if (isRegion(t)) return { kind: 'region', region: t };
+  const codes = t.split(';').map((c) => c.trim().toUpperCase());
+  if (codes.length > 0 && codes.every((c) => /^[A-Z]{3}$/.test(c)))
+    return { kind: 'countries', iso3: codes };
+  return undefined;
+}
+
+/** A scope in the form `parseScope` reads. */
+export function formatScope(scope: Scope): string {
+  if (scope.kind === 'world') return 'world';
+  if (scope.kind === 'region') return scope.region;
+  return scope.iso3.join(';');
+}
+
+/** Whether a scope includes a country. */
+export function covers(scope: Scope, place: Place): boolean {
+  if (scope.kind === 'world') return true;
+  if (scope.kind === 'region') return place.region === scope.region;
+  return place.iso3 !== undefined && scope.iso3.includes(place.iso3);
+}
+
+/** Whether a commitment is at least `COMMITTED`. */
+export function isCommitted(c: Commitment): boolean {
+  return COMMITMENTS.indexOf(c) >= COMMITMENTS.indexOf(COMMITTED);
+}
+
+/** An actor able to deliver a measure in a country, with its commitment and uses. */
+export interface Provider {
+  actorId: string;
+  name: string;
+  kind: ActorKind;
+  illustrative: boolean;
+  commitment: Commitment;
+  currentUse: string;
+  preventionUse: string;
+}
+
+/** Every actor able to deliver `measureId` in the country, most committed first. */
+export function providers(
+  actors: readonly CapacityActor[],
+  measureId: string,
+  place: Place,
+): Provider[] {
+  const out: Provider[] = [];
+  for (const a of actors) {
+    for (const c of a.capacities) {
+      if (c.measureId !== measureId || !covers(c.scope, place)) continue;
+      out.push({
+        actorId: a.id,
+        name: a.name,
+        kind: a.kind,
+        illustrative: a.illustrative,
+        commitment: c.commitment,
+        currentUse: c.currentUse,
+        preventionUse: c.preventionUse,
+      });
+    }
+  }
+  return out.sort(
+    (x, y) =>
+      COMMITMENTS.indexOf(y.commitment) - COMMITMENTS.indexOf(x.commitment) ||
+      x.name.localeCompare(y.name),
+  );
+}
+
+/** A needed measure: which countries' plans call for it. */
+export interface Need {
+  measureId: string;
+  countryId: string;
+  place: Place;
+}
+
+/**
+ * A gap: a measure plans need in some countries that no capable, committed actor covers
+ * there. `weak` lists actors that could but are not committed enough.
+ */
+export interface Gap {
+  measureId: string;
+  countries: string[];
+  weak: { actorId: string; name: string; commitment: Commitment }[];
+}
+
+/** One cell of the coverage matrix: a needed measure and the committed actors covering it. */
+export interface CoverageRow {
+  measureId: string;
+  /** Countries needing the measure. */
+  needed: number;
+  /** Of those, countries where at least one committed actor covers it. */
+  covered: number;
+  /** Per actor id: countries it covers with a commitment of at least `COMMITTED`. */
+  byActor: Record<string, number>;
+}
+
+/** Gaps and the coverage matrix for a set of needs. Measures in id order. */
+export function capacityGaps(
+  actors: readonly CapacityActor[],
+  needs: readonly Need[],
+): { gaps: Gap[]; matrix: CoverageRow[] } {
+  const byMeasure = new Map<string, Need[]>();
+  for (const n of needs) {
+    const list = byMeasure.get(n.measureId);
+    if (list) list.push(n);
+    else byMeasure.set(n.measureId, [n]);
+  }
+  const gaps: Gap[] = [];
+  const matrix: CoverageRow[] = [];
+  for (const measureId of [...byMeasure.keys()].sort()) {
+    const list = byMeasure.get(measureId)!;
+    const row: CoverageRow = { measureId, needed: list.length, covered: 0, byActor: {} };
+    const uncovered: string[] = [];
+    const weak = new Map<string, { actorId: string; name: string; commitment: Commitment }>();
+    for (const need of list) {
+      const able = providers(actors, measureId, need.place);
+      const committed = able.filter((p) => isCommitted(p.commitment));
+      for (const p of committed) row.byActor[p.actorId] = (row.byActor[p.actorId] ?? 0) + 1;
+      if (committed.length > 0) row.covered += 1;
+      else {
+        uncovered.push(need.countryId);
+        for (const p of able)
+          weak.set(p.actorId, { actorId: p.actorId, name: p.name, commitment: p.commitment });
+      }
+    }
+    matrix.push(row);
+    if (uncovered.length > 0)
+      gaps.push({ measureId, countries: uncovered.sort(), weak: [...weak.values()] });
+  }
+  return { gaps, matrix };
+}
