@@ -1,0 +1,122 @@
+import type { CountryRegistry } from '../core/countries/registry.js';
+import type { Store } from '../services/context.js';
+import { dataCoverage } from '../services/data.js';
+import type { CoverageRow } from '../services/data.js';
+import { ForecastPool } from '../services/forecast-pool.js';
+
+/**
+ * Results kept in memory by key, least recently used dropped first. A result is kept as its
+ * promise, so concurrent requests for the same key share one computation; a failed one is
+ * forgotten at once. `ttlMs` bounds how long an entry is trusted.
+ */
+export class Memo {
+  private readonly entries = new Map<string, { value: Promise<unknown>; until: number }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number = Infinity,
+  ) {}
+
+  /** The value of `key`, computed by `compute` when absent or expired. */
+  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value as Promise<T>;
+    }
+    const value = compute();
+    this.entries.set(key, { value, until: now + this.ttlMs });
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+    return value;
+  }
+
+  /** Forgets everything (after a write that changes what the entries were computed from). */
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/**
+ * What the routes share: the store, the country registry and the caches.
+ *
+ * Structural assessments, backtests and forecasts take from half a second to many seconds,
+ * so their results are cached per request and *data version*: a fingerprint of the sources'
+ * releases in the store (as `lens data coverage` counts them). The version is read when the
+ * server starts and again once it is older than `dataCheckMs` (imports run from the command
+ * line, outside the server), so an import shows after at most that long. Escalation answers
+ * also depend on field reports, which the API itself takes: they are cached for `liveTtlMs`
+ * at most and dropped at once when this process stores a report or a review.
+ */
+export class ApiContext {
+  /** Results that change only with the data version (assessments, backtests, forecasts). */
+  readonly results = new Memo(256);
+  /** Results that change with events and reports (escalation status, timelines). */
+  readonly live: Memo;
+  private snapshot: { coverage: Promise<CoverageRow[]>; at: number } | undefined;
+  private pool: ForecastPool | undefined;
+  private forecasts: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly store: Store,
+    readonly registry: CountryRegistry,
+    private readonly options: {
+      dataCheckMs: number;
+      liveTtlMs: number;
+      forecastThreads: number;
+    },
+  ) {
+    this.live = new Memo(128, options.liveTtlMs);
+  }
+
+  /** What the store holds per source (`lens data coverage`), read as the data version is. */
+  coverage(): Promise<CoverageRow[]> {
+    const now = Date.now();
+    if (!this.snapshot || now - this.snapshot.at > this.options.dataCheckMs) {
+      const coverage = dataCoverage(this.store);
+      const previous = this.snapshot;
+      this.snapshot = { coverage, at: now };
+      coverage.catch(() => {
+        if (this.snapshot?.coverage === coverage) this.snapshot = previous;
+      });
+    }
+    return this.snapshot.coverage;
+  }
+
+  /** The data version (see the class comment): the releases, values and rows of every source. */
+  async dataVersion(): Promise<string> {
+    return (await this.coverage())
+      .map((r) => `${r.source}:${r.releases}:${r.latestVersion}:${r.observations}:${r.rows}`)
+      .join('|');
+  }
+
+  /**
+   * Runs a forecast computation on the server's fitting threads, one at a time (a pool fits
+   * one batch at a time; each batch already uses every thread).
+   */
+  fitting<T>(work: (pool: ForecastPool) => Promise<T>): Promise<T> {
+    this.pool ??= new ForecastPool(this.options.forecastThreads);
+    const pool = this.pool;
+    const run = this.forecasts.then(
+      () => work(pool),
+      () => work(pool),
+    );
+    this.forecasts = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops the fitting threads. */
+  async close(): Promise<void> {
+    await this.forecasts.catch(() => undefined);
+    await this.pool?.close();
+    this.pool = undefined;
+  }
+}

@@ -1,0 +1,147 @@
+import type { FastifyInstance } from 'fastify';
+import type { Panel } from '../../core/forecast/dataset.js';
+import { panelYears } from '../../core/forecast/dataset.js';
+import type { ModelSpec } from '../../core/forecast/spec.js';
+import {
+  DEFAULT_SPEC,
+  explainForecast,
+  loadModelSpec,
+  loadPanel,
+  modelSummary,
+  nameForecasts,
+  walkForward,
+} from '../../services/forecast.js';
+import type { ApiContext } from '../context.js';
+import { countryParam } from '../params.js';
+import { countryQuery, errors, open, query, year } from '../schemas.js';
+
+/** A model specification of content/models, by id (never a file path). */
+const specRef = {
+  type: 'string',
+  pattern: '^[a-z0-9][a-z0-9-]{0,80}$',
+  default: DEFAULT_SPEC,
+  description: 'model specification id (content/models)',
+} as const;
+
+/** The spec and its panel (the latest vintage of its variables), per data version. */
+async function specAndPanel(
+  ctx: ApiContext,
+  ref: string,
+): Promise<{ spec: ModelSpec; panel: Panel; version: string }> {
+  const version = await ctx.dataVersion();
+  return ctx.results.get(`panel:${ref}:${version}`, async () => {
+    const spec = await loadModelSpec(ref, ctx.store);
+    return { spec, panel: await loadPanel(ctx.store, spec), version };
+  });
+}
+
+/** The statistical forecast of a new mass killing: the list of an origin year and why a country moved. */
+export function forecastRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get<{ Querystring: { origin?: number; spec: string; all: boolean } }>(
+    '/forecasts',
+    {
+      schema: {
+        tags: ['forecast'],
+        summary:
+          'The forecast list of one origin year (default the latest with data): risk of a new mass killing within the horizon, top N marked. Fitting takes seconds; answers are cached per specification, origin and data version.',
+        querystring: query({
+          origin: { ...year, description: 'origin year (default the latest with data)' },
+          spec: specRef,
+          all: {
+            type: 'boolean',
+            default: false,
+            description: 'every country, not only the top N',
+          },
+        }),
+        response: {
+          200: open(
+            {
+              spec: { type: 'string' },
+              origin: { type: 'integer' },
+              horizonYears: { type: 'integer' },
+              topN: { type: 'integer' },
+              model: open(),
+              trainedTo: { type: 'integer' },
+              forecasts: {
+                type: 'array',
+                items: open({
+                  origin: { type: 'integer' },
+                  countryId: { type: 'string' },
+                  ccode: { type: ['integer', 'null'] },
+                  name: { type: 'string' },
+                  risk: { type: 'number' },
+                  rank: { type: 'integer' },
+                  top: { type: 'boolean' },
+                }),
+              },
+            },
+            'what `lens forecast run --format json` prints',
+          ),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const { spec, panel, version } = await specAndPanel(ctx, q.spec);
+      const origin = q.origin ?? panelYears(panel).last;
+      const full = await ctx.results.get(`forecast:${spec.id}:${origin}:${version}`, () =>
+        ctx.fitting(async (pool) => {
+          const [result] = await walkForward(panel, spec, { from: origin, to: origin, pool });
+          const rows = nameForecasts(ctx.registry, [result!]).map((r) => ({
+            ...r,
+            top: r.rank <= spec.topN,
+          }));
+          return {
+            spec: spec.id,
+            origin,
+            horizonYears: spec.horizonYears,
+            topN: spec.topN,
+            model: modelSummary(result!.model),
+            trainedTo: result!.model.trainedTo,
+            forecasts: rows,
+          };
+        }),
+      );
+      return q.all ? full : { ...full, forecasts: full.forecasts.filter((r) => r.top) };
+    },
+  );
+
+  app.get<{ Querystring: { country: string; origin: number; spec: string } }>(
+    '/forecasts/explain',
+    {
+      schema: {
+        tags: ['forecast'],
+        summary:
+          "Why a country's forecast moved since the previous origin: changes in the data and in the model, by predictor (linear specifications)",
+        querystring: query(
+          { country: countryQuery, origin: { ...year, description: 'origin year' }, spec: specRef },
+          ['country', 'origin'],
+        ),
+        response: {
+          200: open(
+            {
+              countryId: { type: 'string' },
+              origin: { type: 'integer' },
+              previousOrigin: { type: 'integer' },
+              risk: { type: 'number' },
+              previousRisk: { type: 'number' },
+              change: { type: 'number' },
+              terms: { type: 'array', items: open() },
+            },
+            'what `lens forecast explain --format json` prints',
+          ),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const country = countryParam(ctx, q.country, 'country', q.origin);
+      const { spec, panel, version } = await specAndPanel(ctx, q.spec);
+      return ctx.results.get(`explain:${spec.id}:${country.id}:${q.origin}:${version}`, () =>
+        ctx.fitting((pool) => explainForecast(panel, spec, country.id, q.origin, { pool })),
+      );
+    },
+  );
+}

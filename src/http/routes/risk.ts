@@ -1,0 +1,311 @@
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '../../core/errors.js';
+import { assessWorld, DEFAULT_FRAMEWORK } from '../../services/assess.js';
+import type { AssessReport } from '../../services/assess.js';
+import {
+  runBacktest,
+  runBacktestComparison,
+  runRollingBacktest,
+  runRollingComparison,
+} from '../../services/backtest.js';
+import { listEpisodesByDecade } from '../../services/episodes.js';
+import { loadFramework } from '../../services/frameworks.js';
+import { overridesFor } from '../../services/overrides.js';
+import type { Principal } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { badField, countryParam, dateParam, today } from '../params.js';
+import { countryQuery, dateOrYear, errors, open, query, year } from '../schemas.js';
+import { frameworkRef } from './frameworks.js';
+
+const assessReport = open(
+  {
+    framework: open({
+      id: { type: 'string' },
+      version: { type: 'integer' },
+      title: { type: 'string' },
+    }),
+    asOf: { type: 'string' },
+    assessments: {
+      type: 'array',
+      items: open({
+        country: open(),
+        score: { type: ['number', 'null'] },
+        tier: { type: ['string', 'null'] },
+        coverage: { type: 'number' },
+        factors: { type: 'array', items: open() },
+        drivers: { type: 'array', items: open() },
+      }),
+    },
+  },
+  'what `lens assess --format json` prints: every country sorted by score, highest first',
+);
+
+const yearWindow = {
+  type: 'string',
+  pattern: '^\\d{4}(-\\d{4})?$',
+  description: 'Y1-Y2 (or one year)',
+} as const;
+
+/**
+ * The structural assessment of every country on `asOf` with the overrides `principal` may
+ * see (applied or not), cached per framework, date, those overrides and data version: the trend and the single-country answers
+ * read the same world assessment.
+ */
+async function world(
+  ctx: ApiContext,
+  principal: Principal,
+  frameworkRef: string,
+  asOf: string,
+  applyOverrides: boolean,
+): Promise<AssessReport> {
+  const framework = await loadFramework(frameworkRef);
+  const [version, overrides] = await Promise.all([
+    ctx.dataVersion(),
+    overridesFor(ctx.store, principal, framework.id),
+  ]);
+  const key = `assess:${framework.id}@${framework.version}:${asOf}:${applyOverrides}:${JSON.stringify(overrides.map((o) => [o.id, o.severity]))}:${version}`;
+  return ctx.results.get(key, () =>
+    assessWorld(ctx.store, ctx.registry.all(), {
+      framework: `${framework.id}@${framework.version}`,
+      asOf,
+      overrides,
+      applyOverrides,
+    }),
+  );
+}
+
+/** Structural risk: assessments, their trend, backtests and the episode list. */
+export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get<{
+    Querystring: { framework: string; asOf?: string; country?: string; overrides: boolean };
+  }>(
+    '/assessments',
+    {
+      schema: {
+        tags: ['structural risk'],
+        summary:
+          'Every country (or one) scored on a framework as of a date, with factors, evidence and drivers',
+        querystring: query({
+          framework: { ...frameworkRef, default: DEFAULT_FRAMEWORK },
+          asOf: {
+            ...dateOrYear,
+            description: 'YYYY-MM-DD or a year (its last day); default today',
+          },
+          country: countryQuery,
+          overrides: {
+            type: 'boolean',
+            default: true,
+            description: 'apply analyst overrides (they are shown either way)',
+          },
+        }),
+        response: { 200: assessReport, ...errors() },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const asOf = q.asOf === undefined ? today() : dateParam(q.asOf, 'asOf');
+      const country =
+        q.country === undefined
+          ? undefined
+          : countryParam(ctx, q.country, 'country', Number(asOf.slice(0, 4)));
+      const report = await world(ctx, request.principal, q.framework, asOf, q.overrides);
+      if (!country) return report;
+      const own = report.assessments.filter((a) => a.country.id === country.id);
+      if (own.length > 0) return { ...report, assessments: own };
+      // Not a state on that date: assessed alone, as `lens assess --country` does.
+      const framework = await loadFramework(q.framework);
+      return assessWorld(ctx.store, ctx.registry.all(), {
+        framework: q.framework,
+        asOf,
+        countryIds: [country.id],
+        overrides: await overridesFor(ctx.store, request.principal, framework.id, country.id),
+        applyOverrides: q.overrides,
+      });
+    },
+  );
+
+  app.get<{ Querystring: { country: string; framework: string; from?: number; to?: number } }>(
+    '/assessments/trend',
+    {
+      schema: {
+        tags: ['structural risk'],
+        summary: "A country's score and tier at the end of each year (for charts)",
+        querystring: query(
+          {
+            country: countryQuery,
+            framework: { ...frameworkRef, default: DEFAULT_FRAMEWORK },
+            from: { ...year, description: 'first year (default 14 years before `to`)' },
+            to: { ...year, description: 'last year (default last year)' },
+          },
+          ['country'],
+        ),
+        response: {
+          200: open({
+            country: open(),
+            framework: open(),
+            points: {
+              type: 'array',
+              items: open({
+                year: { type: 'integer' },
+                asOf: { type: 'string' },
+                score: { type: ['number', 'null'] },
+                tier: { type: ['string', 'null'] },
+                coverage: { type: ['number', 'null'] },
+              }),
+            },
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const to = q.to ?? new Date().getUTCFullYear() - 1;
+      const from = q.from ?? to - 14;
+      if (from > to) throw badField('from', `${from} is after to ${to}`);
+      if (to - from > 40) throw badField('from', 'spans more than 41 years');
+      const country = countryParam(ctx, q.country, 'country', to);
+      const framework = await loadFramework(q.framework);
+      const points = [];
+      for (let y = from; y <= to; y++) {
+        const asOf = `${y}-12-31`;
+        let report: AssessReport | undefined;
+        try {
+          report = await world(ctx, request.principal, q.framework, asOf, true);
+        } catch (error) {
+          // A year before any of the framework's data was published has no point.
+          if (!(error instanceof InputError)) throw error;
+        }
+        const a = report?.assessments.find((x) => x.country.id === country.id);
+        points.push({
+          year: y,
+          asOf,
+          score: a?.score ?? null,
+          tier: a?.tier ?? null,
+          coverage: a?.coverage ?? null,
+        });
+      }
+      return {
+        country: { id: country.id, name: country.name },
+        framework: { id: framework.id, version: framework.version, title: framework.title },
+        points,
+      };
+    },
+  );
+
+  app.get<{
+    Querystring: {
+      framework: string;
+      asOf?: string;
+      window?: string;
+      outcome: 'ongoing' | 'onset';
+      compare?: string;
+      universe: 'assessed' | 'ewp-panel';
+      rolling?: string;
+      horizon: number;
+    };
+  }>(
+    '/backtests',
+    {
+      schema: {
+        tags: ['structural risk'],
+        summary:
+          'The tiers as of a date against mass killing over a window (or rolling over as-of years), optionally two frameworks compared',
+        querystring: query({
+          framework: { ...frameworkRef, default: DEFAULT_FRAMEWORK },
+          asOf: { ...dateOrYear, description: 'required unless `rolling`' },
+          window: {
+            ...yearWindow,
+            description: 'the years whose mass killing counts; required unless `rolling`',
+          },
+          outcome: { type: 'string', enum: ['ongoing', 'onset'], default: 'ongoing' },
+          compare: {
+            type: 'string',
+            pattern: '^[a-z0-9][a-z0-9@-]{0,80},[a-z0-9][a-z0-9@-]{0,80}$',
+            description: 'two frameworks side by side: ID,ID',
+          },
+          universe: { type: 'string', enum: ['assessed', 'ewp-panel'], default: 'assessed' },
+          rolling: { ...yearWindow, description: 'repeat for every as-of year Y1-Y2' },
+          horizon: { type: 'integer', minimum: 1, maximum: 20, default: 5 },
+        }),
+        response: {
+          200: open({}, 'what `lens backtest --format json` prints for the same options'),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const pair = q.compare?.split(',') as [string, string] | undefined;
+      const countries = ctx.registry.all();
+      const key = `backtest:${JSON.stringify(q)}:${await ctx.dataVersion()}`;
+      if (q.rolling) {
+        const base = {
+          years: q.rolling,
+          horizon: q.horizon,
+          outcome: q.outcome,
+          universe: q.universe,
+        };
+        return ctx.results.get<unknown>(key, async () =>
+          pair
+            ? {
+                frameworks: pair,
+                reports: await runRollingComparison(ctx.store, countries, {
+                  ...base,
+                  frameworks: pair,
+                }),
+              }
+            : runRollingBacktest(ctx.store, countries, { ...base, framework: q.framework }),
+        );
+      }
+      if (q.asOf === undefined) throw badField('asOf', 'is required (or give `rolling`)');
+      if (q.window === undefined) throw badField('window', 'is required (or give `rolling`)');
+      const base = {
+        asOf: dateParam(q.asOf, 'asOf'),
+        window: q.window,
+        outcome: q.outcome,
+        universe: q.universe,
+      };
+      return ctx.results.get<unknown>(key, () =>
+        pair
+          ? runBacktestComparison(ctx.store, countries, { ...base, frameworks: pair })
+          : runBacktest(ctx.store, countries, { ...base, framework: q.framework }),
+      );
+    },
+  );
+
+  app.get<{ Querystring: { by: 'decade' | 'none'; context?: 'war' | 'peace' } }>(
+    '/episodes',
+    {
+      schema: {
+        tags: ['structural risk'],
+        summary:
+          'Mass-killing episodes since 1945, each classed as begun in war or in peace, counted by decade of onset',
+        querystring: query({
+          by: {
+            type: 'string',
+            enum: ['decade', 'none'],
+            default: 'decade',
+            description: 'none: the episodes without the counts',
+          },
+          context: { type: 'string', enum: ['war', 'peace'] },
+        }),
+        response: {
+          200: open({
+            rule: { type: 'string' },
+            decades: { type: 'array', items: open() },
+            episodes: { type: 'array', items: open() },
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => {
+      const { by, context } = request.query;
+      const result = await ctx.results.get(`episodes:${context}:${await ctx.dataVersion()}`, () =>
+        listEpisodesByDecade(ctx.store, { context }),
+      );
+      return by === 'none' ? { rule: result.rule, episodes: result.episodes } : result;
+    },
+  );
+}
