@@ -28,6 +28,7 @@ import {
 import { panelYears } from '../core/forecast/dataset.js';
 import { registerForecastCommands } from './commands/forecast.js';
 import { registerEscalationCommands } from './commands/escalation.js';
+import { registerIdentityCommands } from './commands/identity.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
 
@@ -244,6 +245,7 @@ export function buildProgram(): Command {
   registerRiskCommands(program, db);
   registerForecastCommands(program, db);
   registerEscalationCommands(program, db);
+  registerIdentityCommands(program, db);
 
   program
     .command('start')

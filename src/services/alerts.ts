@@ -6,6 +6,15 @@ import { ALERT_KINDS } from '../core/escalation/alerts.js';
 import { TLP_LEVELS } from '../core/escalation/types.js';
 import type { Tlp } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
+import {
+  AccessDeniedError,
+  SYSTEM,
+  agreementsFor,
+  canUpdate,
+  describePrincipal,
+} from '../store/access.js';
+import type { Principal } from '../store/access.js';
+import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import {
   acknowledgeAlert,
@@ -22,36 +31,88 @@ import type { Alert, AlertFilter, Delivery, Subscription } from '../store/alerts
 
 export type { Alert, AlertFilter, Delivery, Subscription } from '../store/alerts-repository.js';
 
-/** Alerts, newest first (`open` by default). */
+/** Alerts `principal` may see, newest first (`open` by default). */
 export function alerts(
   store: Store,
+  principal: Principal,
   q: { filter?: AlertFilter; countryId?: string; limit?: number } = {},
 ): Promise<Alert[]> {
-  return listAlerts(store.db, q);
+  return listAlerts(store.db, principal, q);
+}
+
+/** Alerts for export (files, other systems): as `alerts`, but never RED ones. */
+export function exportAlerts(
+  store: Store,
+  principal: Principal,
+  q: { filter?: AlertFilter; countryId?: string; limit?: number } = {},
+): Promise<Alert[]> {
+  return listAlerts(store.db, principal, { ...q, purpose: 'export' });
+}
+
+/** One alert, if `principal` may see it. */
+export function alert(store: Store, principal: Principal, id: number): Promise<Alert | undefined> {
+  return getAlert(store.db, principal, id);
+}
+
+/**
+ * The alert `principal` may handle (acknowledge, resolve): InputError when it does not
+ * exist or is not visible to them, AccessDeniedError when they see it but may not change it.
+ */
+async function alertToHandle(store: Store, principal: Principal, id: number): Promise<Alert> {
+  const a = await getAlert(store.db, principal, id);
+  if (!a) throw new InputError(`no alert ${id}`, { expected: 'an id from `lens alerts`' });
+  const owned = { organisationId: a.organisationId, tlp: a.sharing };
+  if (!canUpdate(principal, 'handle-alert', owned, await agreementsFor(store.db, principal)))
+    throw new AccessDeniedError(`${describePrincipal(principal)} may not handle alert ${id}`);
+  return a;
+}
+
+async function handleAlert(
+  store: Store,
+  principal: Principal,
+  id: number,
+  by: string,
+  now: string,
+  action: 'acknowledge' | 'resolve',
+): Promise<Alert> {
+  await alertToHandle(store, principal, id);
+  await store.db.transaction().execute(async (trx) => {
+    if (action === 'acknowledge') await acknowledgeAlert(trx, id, by, now);
+    else await resolveAlert(trx, id, by, now);
+    await appendAudit(trx, [
+      {
+        at: now,
+        actor: describePrincipal(principal),
+        action,
+        itemType: 'alert',
+        itemId: String(id),
+        detail: { by },
+      },
+    ]);
+  });
+  return (await getAlert(store.db, principal, id)) as Alert;
 }
 
 /** Acknowledges an alert (it stays open). InputError for an unknown id. */
-export async function acknowledge(
+export function acknowledge(
   store: Store,
+  principal: Principal,
   id: number,
   by: string,
   now: string = new Date().toISOString(),
 ): Promise<Alert> {
-  if (!(await acknowledgeAlert(store.db, id, by, now)))
-    throw new InputError(`no alert ${id}`, { expected: 'an id from `lens alerts`' });
-  return (await getAlert(store.db, id)) as Alert;
+  return handleAlert(store, principal, id, by, now, 'acknowledge');
 }
 
 /** Resolves an alert: the same condition later raises a new alert. InputError for an unknown id. */
-export async function resolve(
+export function resolve(
   store: Store,
+  principal: Principal,
   id: number,
   by: string,
   now: string = new Date().toISOString(),
 ): Promise<Alert> {
-  if (!(await resolveAlert(store.db, id, by, now)))
-    throw new InputError(`no alert ${id}`, { expected: 'an id from `lens alerts`' });
-  return (await getAlert(store.db, id)) as Alert;
+  return handleAlert(store, principal, id, by, now, 'resolve');
 }
 
 /** A new webhook subscriber. */
@@ -205,7 +266,8 @@ export async function deliverWebhooks(
   const report: DeliveryReport = { attempted: 0, delivered: 0, failed: 0, deliveries: [] };
   for (const d of due) {
     const sub = subs.get(d.subscriptionId);
-    const alert = await getAlert(store.db, d.alertId);
+    // Webhooks go out on the operator's behalf; each subscriber's `maxSharing` limits them.
+    const alert = await getAlert(store.db, SYSTEM, d.alertId);
     if (!sub || !alert) continue;
     let attempt = d.attempts;
     for (;;) {

@@ -36,7 +36,14 @@ import {
   saveStatus,
 } from '../store/alerts-repository.js';
 import type { Alert, Subscription } from '../store/alerts-repository.js';
-import { eventValues, insertEvents, loadFacts } from '../store/events-repository.js';
+import { appendAudit } from '../store/audit-repository.js';
+import type { AuditInput } from '../store/audit-repository.js';
+import {
+  eventValues,
+  insertEvents,
+  loadFacts,
+  ownerOfEvidence,
+} from '../store/events-repository.js';
 import { listEpisodes } from '../store/episodes-repository.js';
 import { observationsAsOf } from '../store/observations-repository.js';
 import { contentDir } from './content.js';
@@ -372,13 +379,28 @@ export class EscalationMonitor {
     const alerts: Alert[] = [];
     if (drafts.length > 0) {
       const subscriptions = await listSubscriptions(trx);
+      const audit: AuditInput[] = [];
       for (const d of drafts) {
-        const { alert, created } = await raiseAlert(trx, d, now);
+        // Above GREEN an alert belongs to the organisation whose evidence sets its level.
+        const owner =
+          TLP_LEVELS.indexOf(d.sharing) > TLP_LEVELS.indexOf('GREEN')
+            ? await ownerOfEvidence(trx, d.evidence, d.sharing)
+            : null;
+        const { alert, created } = await raiseAlert(trx, d, now, owner);
+        audit.push({
+          at: now,
+          actor: 'system',
+          action: created ? 'raise' : 'repeat',
+          itemType: 'alert',
+          itemId: String(alert.id),
+          detail: { kind: d.kind, country: d.countryId, tlp: d.sharing, organisation: owner },
+        });
         if (!created) continue;
         alerts.push(alert);
         const to = subscriptions.filter((s) => subscribed(s, alert)).map((s) => s.id);
         await queueDeliveries(trx, alert.id, to, now);
       }
+      await appendAudit(trx, audit);
     }
     return { result: { status, previous, alerts }, cached: { ...cached, asOf, json } };
   }

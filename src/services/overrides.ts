@@ -1,4 +1,15 @@
+import { TLP_LEVELS } from '../core/escalation/types.js';
+import type { Tlp } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
+import {
+  AccessDeniedError,
+  agreementsFor,
+  canUpdate,
+  describePrincipal,
+  requireAction,
+} from '../store/access.js';
+import type { Principal } from '../store/access.js';
+import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import { addOverride, listOverrides, withdrawOverride } from '../store/overrides-repository.js';
 import type { StoredOverride } from '../store/overrides-repository.js';
@@ -7,10 +18,13 @@ import { loadFramework } from './frameworks.js';
 /**
  * Records an analyst's severity for one factor of a framework and country. The framework
  * and factor must exist; severity in [0, 4]; `effectiveFrom` (`YYYY-MM-DD`) defaults to the
- * day it is recorded, so backtests of earlier dates never see it.
+ * day it is recorded, so backtests of earlier dates never see it. It belongs to the
+ * principal's organisation (the local operator may name one in `organisation`), at `tlp`
+ * (default AMBER: unpublished judgement).
  */
 export async function addAnalystOverride(
   store: Store,
+  principal: Principal,
   o: {
     framework: string;
     countryId: string;
@@ -20,9 +34,19 @@ export async function addAnalystOverride(
     source: string;
     by: string;
     effectiveFrom?: string;
+    tlp?: string;
+    organisation?: string;
     now?: Date;
   },
 ): Promise<StoredOverride> {
+  requireAction(principal, 'override');
+  const tlp = (o.tlp ?? 'AMBER').toUpperCase() as Tlp;
+  if (!TLP_LEVELS.includes(tlp)) {
+    throw new InputError(`unknown sharing level "${o.tlp}"`, {
+      column: '--tlp',
+      expected: TLP_LEVELS.join(', '),
+    });
+  }
   const framework = await loadFramework(o.framework);
   const factors = framework.groups.flatMap((g) => g.factors.map((f) => f.id));
   if (!factors.includes(o.factorId)) {
@@ -50,7 +74,7 @@ export async function addAnalystOverride(
       expected: 'YYYY-MM-DD',
     });
   }
-  return addOverride(store, {
+  const stored = await addOverride(store, {
     frameworkId: framework.id,
     countryId: o.countryId,
     factorId: o.factorId,
@@ -60,27 +84,78 @@ export async function addAnalystOverride(
     by: o.by,
     at,
     effectiveFrom,
+    organisationId: principal.kind === 'user' ? principal.organisationId : (o.organisation ?? null),
+    tlp,
   });
+  await appendAudit(store.db, [
+    {
+      at,
+      actor: describePrincipal(principal),
+      action: 'create',
+      itemType: 'override',
+      itemId: String(stored.id),
+      detail: { framework: framework.id, country: o.countryId, factor: o.factorId, tlp },
+    },
+  ]);
+  return stored;
 }
 
-/** Active overrides of a framework (and country), oldest first. */
+/** Active overrides `principal` may see of a framework (and country), oldest first. */
 export function overridesFor(
   store: Store,
+  principal: Principal,
   frameworkId?: string,
   countryId?: string,
 ): Promise<StoredOverride[]> {
-  return listOverrides(store, { frameworkId, countryId });
+  return listOverrides(store, principal, { frameworkId, countryId });
 }
 
-/** Withdraws an override; InputError when there is no active override with that id. */
+/** Active overrides for export (files, other systems): as `overridesFor`, but never RED ones. */
+export function exportOverrides(
+  store: Store,
+  principal: Principal,
+  frameworkId?: string,
+  countryId?: string,
+): Promise<StoredOverride[]> {
+  return listOverrides(store, principal, { frameworkId, countryId, purpose: 'export' });
+}
+
+/** One active override, if `principal` may see it. */
+export async function override(
+  store: Store,
+  principal: Principal,
+  id: number,
+): Promise<StoredOverride | undefined> {
+  return (await listOverrides(store, principal, { id }))[0];
+}
+
+/**
+ * Withdraws an override: InputError when there is no active override with that id that
+ * `principal` may see, AccessDeniedError when they see it but may not change it.
+ */
 export async function withdrawAnalystOverride(
   store: Store,
+  principal: Principal,
   id: number,
   now: Date = new Date(),
 ): Promise<void> {
-  if (!(await withdrawOverride(store, id, now.toISOString()))) {
-    throw new InputError(`no active override with id ${id}`, {
+  const found = await override(store, principal, id);
+  const missing = () =>
+    new InputError(`no active override with id ${id}`, {
       expected: 'an id from `lens override list`',
     });
-  }
+  if (!found) throw missing();
+  const owned = { organisationId: found.organisationId, tlp: found.tlp };
+  if (!canUpdate(principal, 'override', owned, await agreementsFor(store.db, principal)))
+    throw new AccessDeniedError(`${describePrincipal(principal)} may not withdraw override ${id}`);
+  if (!(await withdrawOverride(store, id, now.toISOString()))) throw missing();
+  await appendAudit(store.db, [
+    {
+      at: now.toISOString(),
+      actor: describePrincipal(principal),
+      action: 'withdraw',
+      itemType: 'override',
+      itemId: String(id),
+    },
+  ]);
 }

@@ -24,6 +24,15 @@ import type {
   Tlp,
 } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
+import {
+  AccessDeniedError,
+  agreementsFor,
+  canUpdate,
+  describePrincipal,
+  requireAction,
+} from '../store/access.js';
+import type { Principal } from '../store/access.js';
+import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import {
   eventsByKey,
@@ -75,6 +84,11 @@ export interface ReportInput {
   sharing?: string;
   notes?: string;
   reportedBy: string;
+  /**
+   * The owning organisation when the local operator submits (signed-in users always submit
+   * for their own organisation). Absent: none, visible above GREEN to the operator only.
+   */
+  organisation?: string;
 }
 
 /** What submitting a report did. */
@@ -239,21 +253,30 @@ export function validateReport(
  */
 export async function submitReport(
   store: Store,
+  principal: Principal,
   registry: CountryRegistry,
   monitor: EscalationMonitor,
   input: ReportInput,
   options: { now?: string; duplicates?: DuplicateOptions } = {},
 ): Promise<ReportResult> {
+  requireAction(principal, 'submit-report');
   const now = options.now ?? new Date().toISOString();
   const event = validateReport(input, registry, now.slice(0, 10), now);
-  if (event.relatesTo && !(await eventsByKey(store.db, [event.relatesTo])).has(event.relatesTo)) {
+  const organisation =
+    principal.kind === 'user' ? principal.organisationId : (input.organisation ?? null);
+  if (
+    event.relatesTo &&
+    !(await eventsByKey(store.db, principal, [event.relatesTo])).has(event.relatesTo)
+  ) {
     throw new InputError(`no stored event "${event.relatesTo}"`, {
       column: 'relates-to',
       expected: 'the key of a stored event (source:id)',
     });
   }
   const window = options.duplicates?.windowDays ?? 3;
-  const nearby = await listEvents(store.db, {
+  // Only events the submitter may see are compared: a match must not reveal another
+  // organisation's report.
+  const nearby = await listEvents(store.db, principal, {
     countryId: event.countryId,
     from: addDays(event.date.start, -window),
     to: addDays(event.date.end, window),
@@ -267,19 +290,39 @@ export async function submitReport(
     options.duplicates,
   );
   const state: ReviewState = duplicates.length > 0 ? 'duplicate' : 'submitted';
-  await store.db.transaction().execute(async (trx) => {
-    const id = await insertEvent(trx, event, state);
-    await insertFieldReport(trx, id, {
-      state,
-      submittedBy: input.reportedBy,
-      submittedAt: now,
-      duplicateOf: duplicates[0]?.key ?? null,
-      candidates: duplicates.map((d) => d.key),
-    });
+  const key = `report:${event.sourceId}`;
+  const review = {
+    state,
+    submittedBy: input.reportedBy,
+    submittedAt: now,
+    duplicateOf: duplicates[0]?.key ?? null,
+    candidates: duplicates.map((d) => d.key),
+  };
+  const id = await store.db.transaction().execute(async (trx) => {
+    const id = await insertEvent(trx, event, state, organisation);
+    await insertFieldReport(trx, id, review);
+    await appendAudit(trx, [
+      {
+        at: now,
+        actor: describePrincipal(principal),
+        action: 'create',
+        itemType: 'field-report',
+        itemId: key,
+        detail: { country: event.countryId, tlp: event.sharing, organisation, state },
+      },
+    ]);
+    return id;
   });
   const refresh = await monitor.refresh(event.countryId, now.slice(0, 10), now);
-  const [report] = await listFieldReports(store.db, { key: `report:${event.sourceId}` });
-  return { report: report!, duplicates, refresh };
+  // The submitter knows what they wrote (RED included, whatever their role): no read back.
+  const report: FieldReport = {
+    ...review,
+    event: { ...event, id, key, reviewState: state, organisationId: organisation },
+    reviewedBy: null,
+    reviewedAt: null,
+    reviewNote: null,
+  };
+  return { report, duplicates, refresh };
 }
 
 /**
@@ -289,6 +332,7 @@ export async function submitReport(
  */
 export async function reviewReport(
   store: Store,
+  principal: Principal,
   monitor: EscalationMonitor,
   key: string,
   r: { state: string; by: string; note?: string; duplicateOf?: string; now?: string },
@@ -301,11 +345,16 @@ export async function reviewReport(
     });
   }
   const id = key.startsWith('report:') ? key : `report:${key}`;
-  const [report] = await listFieldReports(store.db, { key: id });
+  const [report] = await listFieldReports(store.db, principal, { key: id });
   if (!report)
     throw new InputError(`no field report "${key}"`, {
       expected: 'a report id from `lens report list`',
     });
+  const owned = { organisationId: report.event.organisationId, tlp: report.event.sharing };
+  if (!canUpdate(principal, 'review-report', owned, await agreementsFor(store.db, principal)))
+    throw new AccessDeniedError(
+      `${describePrincipal(principal)} may not review field report "${key}"`,
+    );
   let duplicateOf: string | null = null;
   if (r.state === 'duplicate') {
     duplicateOf = r.duplicateOf ?? report.duplicateOf;
@@ -314,31 +363,64 @@ export async function reviewReport(
         column: 'of',
         expected: '--of EVENT_KEY',
       });
-    if (!(await eventsByKey(store.db, [duplicateOf])).has(duplicateOf)) {
+    if (!(await eventsByKey(store.db, principal, [duplicateOf])).has(duplicateOf)) {
       throw new InputError(`no stored event "${duplicateOf}"`, {
         column: 'of',
         expected: 'the key of a stored event (source:id)',
       });
     }
   }
-  await store.db.transaction().execute((trx) =>
-    updateReview(trx, report.event.id, {
+  await store.db.transaction().execute(async (trx) => {
+    await updateReview(trx, report.event.id, {
       state: r.state as ReviewState,
       reviewedBy: r.by,
       reviewedAt: now,
       note: r.note ?? null,
       duplicateOf,
-    }),
-  );
+    });
+    await appendAudit(trx, [
+      {
+        at: now,
+        actor: describePrincipal(principal),
+        action: 'review',
+        itemType: 'field-report',
+        itemId: id,
+        detail: { state: r.state, by: r.by, duplicateOf },
+      },
+    ]);
+  });
   const refresh = await monitor.refresh(report.event.countryId, now.slice(0, 10), now);
-  const [updated] = await listFieldReports(store.db, { key: id });
+  const [updated] = await listFieldReports(store.db, principal, { key: id });
   return { report: updated!, refresh };
 }
 
-/** Field reports, newest first. */
+/** Field reports `principal` may see, newest first; who reported them only where allowed. */
 export function reports(
   store: Store,
+  principal: Principal,
   q: { state?: ReviewState; countryId?: string } = {},
 ): Promise<FieldReport[]> {
-  return listFieldReports(store.db, q);
+  return listFieldReports(store.db, principal, q);
+}
+
+/** One field report by id (`report:UUID` or the UUID), if `principal` may see it. */
+export async function report(
+  store: Store,
+  principal: Principal,
+  key: string,
+): Promise<FieldReport | undefined> {
+  const id = key.startsWith('report:') ? key : `report:${key}`;
+  return (await listFieldReports(store.db, principal, { key: id }))[0];
+}
+
+/**
+ * Field reports for export (files, other systems): as `reports`, but never RED ones and
+ * never who reported them, whoever asks.
+ */
+export function exportReports(
+  store: Store,
+  principal: Principal,
+  q: { state?: ReviewState; countryId?: string } = {},
+): Promise<FieldReport[]> {
+  return listFieldReports(store.db, principal, { ...q, purpose: 'export' });
 }

@@ -3,6 +3,8 @@ import type { AlertDraft, AlertKind } from '../core/escalation/alerts.js';
 import type { CountryStatus } from '../core/escalation/engine.js';
 import type { Stage } from '../core/escalation/rules.js';
 import type { Tlp } from '../core/escalation/types.js';
+import { readVisible } from './access.js';
+import type { Principal, PrivateItems } from './access.js';
 import type { AlertsTable, Schema } from './schema.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -73,6 +75,8 @@ export interface Alert {
   acknowledgedBy: string | null;
   resolvedAt: string | null;
   resolvedBy: string | null;
+  /** The owning organisation: that of the evidence that sets its level (null: none). */
+  organisationId: string | null;
 }
 
 /** The alert of a row. */
@@ -95,8 +99,21 @@ export function rowToAlert(r: Selectable<AlertsTable>): Alert {
     acknowledgedBy: r.acknowledged_by,
     resolvedAt: r.resolved_at,
     resolvedBy: r.resolved_by,
+    organisationId: r.organisation,
   };
 }
+
+/** How `readVisible` sees an alerts row. */
+const ALERT_ITEMS: PrivateItems<Pick<Selectable<AlertsTable>, 'id' | 'organisation' | 'sharing'>> =
+  {
+    itemType: 'alert',
+    columns: { organisation: 'alerts.organisation', tlp: 'alerts.sharing' },
+    describe: (r) => ({
+      id: String(r.id),
+      organisationId: r.organisation,
+      tlp: r.sharing as Tlp,
+    }),
+  };
 
 /**
  * Raises an alert, or bumps the open one with the same dedup key (one more occurrence, last
@@ -107,6 +124,7 @@ export async function raiseAlert(
   db: Db,
   d: AlertDraft,
   now: string,
+  organisation: string | null = null,
 ): Promise<{ alert: Alert; created: boolean }> {
   const evidence = JSON.stringify(d.evidence);
   const row = await db
@@ -128,6 +146,7 @@ export async function raiseAlert(
       acknowledged_by: null,
       resolved_at: null,
       resolved_by: null,
+      organisation,
     })
     .onConflict((oc) =>
       oc
@@ -141,6 +160,7 @@ export async function raiseAlert(
           title: d.title,
           stage: d.stage,
           sharing: d.sharing,
+          organisation,
         })),
     )
     .returningAll()
@@ -152,25 +172,42 @@ export async function raiseAlert(
 /** Which alerts to list: `open` (not resolved, the default), `unacknowledged` (open and not acknowledged) or `all`. */
 export type AlertFilter = 'open' | 'unacknowledged' | 'all';
 
-/** Alerts, newest first. */
+/** Alerts `p` may see, newest first (with `purpose` `export`: no RED ones). */
 export async function listAlerts(
   db: Db,
-  q: { filter?: AlertFilter; countryId?: string; limit?: number } = {},
+  p: Principal,
+  q: { filter?: AlertFilter; countryId?: string; limit?: number; purpose?: 'read' | 'export' } = {},
 ): Promise<Alert[]> {
-  let query = db.selectFrom('alerts').selectAll();
-  const filter = q.filter ?? 'open';
-  if (filter !== 'all') query = query.where('resolved_at', 'is', null);
-  if (filter === 'unacknowledged') query = query.where('acknowledged_at', 'is', null);
-  if (q.countryId !== undefined) query = query.where('country_id', '=', q.countryId);
-  query = query.orderBy('id', 'desc');
-  if (q.limit !== undefined) query = query.limit(q.limit);
-  return (await query.execute()).map(rowToAlert);
+  const rows = await readVisible(
+    db,
+    p,
+    ALERT_ITEMS,
+    (visible) => {
+      let query = db.selectFrom('alerts').selectAll().where(visible);
+      const filter = q.filter ?? 'open';
+      if (filter !== 'all') query = query.where('resolved_at', 'is', null);
+      if (filter === 'unacknowledged') query = query.where('acknowledged_at', 'is', null);
+      if (q.countryId !== undefined) query = query.where('country_id', '=', q.countryId);
+      query = query.orderBy('id', 'desc');
+      if (q.limit !== undefined) query = query.limit(q.limit);
+      return query.execute();
+    },
+    { purpose: q.purpose },
+  );
+  return rows.map(rowToAlert);
 }
 
-/** One alert by id. */
-export async function getAlert(db: Db, id: number): Promise<Alert | undefined> {
-  const r = await db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+/** One alert by id, if `p` may see it. */
+export async function getAlert(db: Db, p: Principal, id: number): Promise<Alert | undefined> {
+  const [r] = await readVisible(db, p, ALERT_ITEMS, (visible) =>
+    db.selectFrom('alerts').selectAll().where('id', '=', id).where(visible).execute(),
+  );
   return r ? rowToAlert(r) : undefined;
+}
+
+async function alertExists(db: Db, id: number): Promise<boolean> {
+  const r = await db.selectFrom('alerts').select('id').where('id', '=', id).executeTakeFirst();
+  return r !== undefined;
 }
 
 /** Marks an alert acknowledged (kept open). Returns false when it does not exist. */
@@ -186,7 +223,7 @@ export async function acknowledgeAlert(
     .where('id', '=', id)
     .where('acknowledged_at', 'is', null)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0 || (await getAlert(db, id)) !== undefined;
+  return Number(r.numUpdatedRows) > 0 || alertExists(db, id);
 }
 
 /** Resolves an alert: a repeat of its condition will raise a new one. Returns false when it does not exist. */
@@ -197,7 +234,7 @@ export async function resolveAlert(db: Db, id: number, by: string, at: string): 
     .where('id', '=', id)
     .where('resolved_at', 'is', null)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0 || (await getAlert(db, id)) !== undefined;
+  return Number(r.numUpdatedRows) > 0 || alertExists(db, id);
 }
 
 /** A webhook subscriber. `kinds` / `countryIds` null: all. */

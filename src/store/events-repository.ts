@@ -14,17 +14,23 @@ import type {
   Reliability,
   Tlp,
 } from '../core/escalation/types.js';
+import { canSeeReporter, readVisible } from './access.js';
+import type { Principal, PrivateItems, Purpose } from './access.js';
 import type { Store } from './database.js';
 import type { EventsTable, Schema } from './schema.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
 type EventRowValues = Omit<Selectable<EventsTable>, 'id'>;
 
-/** An event with where it sits in the store: its row id and, for field reports, the review state. */
+/**
+ * An event with where it sits in the store: its row id, for field reports the review state,
+ * and the organisation that owns it (null: public data, or entered without one).
+ */
 export interface StoredEvent extends EscalationEvent {
   id: number;
   key: string;
   reviewState: ReviewState | null;
+  organisationId: string | null;
 }
 
 /**
@@ -123,6 +129,7 @@ export function rowToEvent(r: Selectable<EventsTable>): StoredEvent {
     id: Number(r.id),
     key: `${r.source}:${r.source_id}`,
     reviewState: r.review_state as ReviewState | null,
+    organisationId: r.organisation,
     source: r.source as EventSource,
     sourceId: r.source_id,
     countryId: r.country_id,
@@ -293,15 +300,16 @@ export async function insertEvents(
   }
 }
 
-/** Inserts one event (a field report) and returns its row id. */
+/** Inserts one event (a field report) owned by `organisation` and returns its row id. */
 export async function insertEvent(
   trx: Db,
   e: EscalationEvent,
   reviewState: ReviewState | null = null,
+  organisation: string | null = null,
 ): Promise<number> {
   const row = await trx
     .insertInto('events')
-    .values(eventToRow(e, reviewState))
+    .values({ ...eventToRow(e, reviewState), organisation })
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
@@ -435,24 +443,57 @@ function rawStatement(sqlite: SQLite.Database, text: string): SQLite.Statement<u
   return stmt;
 }
 
-/** Full events of a country whose dates overlap [from, to] (ISO, inclusive), oldest first. */
-export async function listEvents(
-  db: Db,
-  q: { countryId?: string; from?: string; to?: string; source?: string; limit?: number },
-): Promise<StoredEvent[]> {
-  let query = db.selectFrom('events').selectAll();
-  if (q.countryId !== undefined) query = query.where('country_id', '=', q.countryId);
-  if (q.from !== undefined) query = query.where('date_end', '>=', q.from);
-  if (q.to !== undefined) query = query.where('date_start', '<=', q.to);
-  if (q.source !== undefined) query = query.where('source', '=', q.source);
-  query = query.orderBy('date_end').orderBy('id');
-  if (q.limit !== undefined) query = query.limit(q.limit);
-  return (await query.execute()).map(rowToEvent);
+/** The columns of an events row that say what it is and who may see it. */
+type EventOwnership = Pick<EventsTable, 'source' | 'source_id' | 'organisation' | 'sharing'>;
+
+/** How `readVisible` sees an events row (`table`: its name or alias in the query). */
+function eventItems(table: string, itemType = 'event'): PrivateItems<EventOwnership> {
+  return {
+    itemType,
+    columns: { organisation: `${table}.organisation`, tlp: `${table}.sharing` },
+    describe: (r) => ({
+      id: `${r.source}:${r.source_id}`,
+      organisationId: r.organisation,
+      tlp: r.sharing as Tlp,
+    }),
+  };
 }
 
-/** Events by key (`source:sourceId`); keys not stored are absent. */
+/**
+ * Full events `p` may see of a country whose dates overlap [from, to] (ISO, inclusive),
+ * oldest first. Reporter identity is stripped where `p` may not see it.
+ */
+export async function listEvents(
+  db: Db,
+  p: Principal,
+  q: { countryId?: string; from?: string; to?: string; source?: string; limit?: number },
+): Promise<StoredEvent[]> {
+  const rows = await readVisible(db, p, eventItems('events'), (visible) => {
+    let query = db.selectFrom('events').selectAll().where(visible);
+    if (q.countryId !== undefined) query = query.where('country_id', '=', q.countryId);
+    if (q.from !== undefined) query = query.where('date_end', '>=', q.from);
+    if (q.to !== undefined) query = query.where('date_start', '<=', q.to);
+    if (q.source !== undefined) query = query.where('source', '=', q.source);
+    query = query.orderBy('date_end').orderBy('id');
+    if (q.limit !== undefined) query = query.limit(q.limit);
+    return query.execute();
+  });
+  return rows.map((r) => withoutHiddenReporter(rowToEvent(r), p, 'read'));
+}
+
+/** The event without its reporter when `p` may not see who reported it. */
+function withoutHiddenReporter(e: StoredEvent, p: Principal, purpose: Purpose): StoredEvent {
+  if (e.provenance.reportedBy === undefined || canSeeReporter(p, e.organisationId, purpose))
+    return e;
+  const provenance = { ...e.provenance };
+  delete provenance.reportedBy;
+  return { ...e, provenance };
+}
+
+/** Events `p` may see, by key (`source:sourceId`); keys not stored or not visible are absent. */
 export async function eventsByKey(
   db: Db,
+  p: Principal,
   keys: readonly string[],
 ): Promise<Map<string, StoredEvent>> {
   const out = new Map<string, StoredEvent>();
@@ -462,16 +503,53 @@ export async function eventsByKey(
       return [k.slice(0, colon), k.slice(colon + 1)] as const;
     });
     if (part.length === 0) continue;
+    const rows = await readVisible(db, p, eventItems('events'), (visible) =>
+      db
+        .selectFrom('events')
+        .selectAll()
+        .where(visible)
+        .where((eb) =>
+          eb.or(part.map(([s, id]) => eb.and([eb('source', '=', s), eb('source_id', '=', id)]))),
+        )
+        .execute(),
+    );
+    for (const r of rows)
+      out.set(`${r.source}:${r.source_id}`, withoutHiddenReporter(rowToEvent(r), p, 'read'));
+  }
+  return out;
+}
+
+/**
+ * The owner of the evidence that sets a derived item's level: the organisation of the first
+ * of `keys` whose event is at `tlp` and has one (null when none has). Read by the monitor,
+ * which sees every event, to give alerts an owner.
+ */
+export async function ownerOfEvidence(
+  db: Db,
+  keys: readonly string[],
+  tlp: Tlp,
+): Promise<string | null> {
+  for (let i = 0; i < keys.length; i += 500) {
+    const part = keys.slice(i, i + 500).map((k) => {
+      const colon = k.indexOf(':');
+      return [k.slice(0, colon), k.slice(colon + 1)] as const;
+    });
     const rows = await db
       .selectFrom('events')
-      .selectAll()
+      .select(['source', 'source_id', 'organisation'])
+      .where('sharing', '=', tlp)
+      .where('organisation', 'is not', null)
       .where((eb) =>
         eb.or(part.map(([s, id]) => eb.and([eb('source', '=', s), eb('source_id', '=', id)]))),
       )
       .execute();
-    for (const r of rows) out.set(`${r.source}:${r.source_id}`, rowToEvent(r));
+    const owners = new Map(rows.map((r) => [`${r.source}:${r.source_id}`, r.organisation]));
+    for (const k of keys.slice(i, i + 500)) {
+      const owner = owners.get(k);
+      if (owner) return owner;
+    }
   }
-  return out;
+  return null;
 }
 
 /** Earliest and latest event end dates and the number of countries with events. */
@@ -622,11 +700,15 @@ export async function insertEventUnmatched(
   }
 }
 
-/** A field report: the event it describes and its review. Times ISO. */
+/**
+ * A field report: the event it describes and its review. Times ISO. `submittedBy` (and the
+ * event's `provenance.reportedBy`) are null (absent) where the reader may not see who
+ * reported it.
+ */
 export interface FieldReport {
   event: StoredEvent;
   state: ReviewState;
-  submittedBy: string;
+  submittedBy: string | null;
   submittedAt: string;
   reviewedBy: string | null;
   reviewedAt: string | null;
@@ -694,43 +776,60 @@ export async function updateReview(
     .execute();
 }
 
-/** Field reports, newest first, optionally in one state or about one country. */
+/**
+ * Field reports `p` may see, newest first, optionally in one state or about one country, or
+ * the one with `key`. With `purpose` `export`: no RED reports, and never who reported them.
+ */
 export async function listFieldReports(
   db: Db,
-  q: { state?: ReviewState; countryId?: string; key?: string } = {},
+  p: Principal,
+  q: { state?: ReviewState; countryId?: string; key?: string; purpose?: Purpose } = {},
 ): Promise<FieldReport[]> {
-  let query = db
-    .selectFrom('field_reports as f')
-    .innerJoin('events as e', 'e.id', 'f.event_id')
-    .selectAll('e')
-    .select([
-      'f.state',
-      'f.submitted_by',
-      'f.submitted_at',
-      'f.reviewed_by',
-      'f.reviewed_at',
-      'f.review_note',
-      'f.duplicate_of',
-      'f.candidates',
-    ]);
-  if (q.state !== undefined) query = query.where('f.state', '=', q.state);
-  if (q.countryId !== undefined) query = query.where('e.country_id', '=', q.countryId);
-  if (q.key !== undefined) {
-    const colon = q.key.indexOf(':');
-    query = query
-      .where('e.source', '=', q.key.slice(0, colon))
-      .where('e.source_id', '=', q.key.slice(colon + 1));
-  }
-  const rows = await query.orderBy('f.submitted_at', 'desc').orderBy('e.id', 'desc').execute();
-  return rows.map((r) => ({
-    event: rowToEvent(r),
-    state: r.state as ReviewState,
-    submittedBy: r.submitted_by,
-    submittedAt: r.submitted_at,
-    reviewedBy: r.reviewed_by,
-    reviewedAt: r.reviewed_at,
-    reviewNote: r.review_note,
-    duplicateOf: r.duplicate_of,
-    candidates: JSON.parse(r.candidates) as string[],
-  }));
+  const purpose = q.purpose ?? 'read';
+  const rows = await readVisible(
+    db,
+    p,
+    eventItems('e', 'field-report'),
+    (visible) => {
+      let query = db
+        .selectFrom('field_reports as f')
+        .innerJoin('events as e', 'e.id', 'f.event_id')
+        .selectAll('e')
+        .select([
+          'f.state',
+          'f.submitted_by',
+          'f.submitted_at',
+          'f.reviewed_by',
+          'f.reviewed_at',
+          'f.review_note',
+          'f.duplicate_of',
+          'f.candidates',
+        ])
+        .where(visible);
+      if (q.state !== undefined) query = query.where('f.state', '=', q.state);
+      if (q.countryId !== undefined) query = query.where('e.country_id', '=', q.countryId);
+      if (q.key !== undefined) {
+        const colon = q.key.indexOf(':');
+        query = query
+          .where('e.source', '=', q.key.slice(0, colon))
+          .where('e.source_id', '=', q.key.slice(colon + 1));
+      }
+      return query.orderBy('f.submitted_at', 'desc').orderBy('e.id', 'desc').execute();
+    },
+    { purpose },
+  );
+  return rows.map((r) => {
+    const event = withoutHiddenReporter(rowToEvent(r), p, purpose);
+    return {
+      event,
+      state: r.state as ReviewState,
+      submittedBy: canSeeReporter(p, event.organisationId, purpose) ? r.submitted_by : null,
+      submittedAt: r.submitted_at,
+      reviewedBy: r.reviewed_by,
+      reviewedAt: r.reviewed_at,
+      reviewNote: r.review_note,
+      duplicateOf: r.duplicate_of,
+      candidates: JSON.parse(r.candidates) as string[],
+    };
+  });
 }

@@ -1,13 +1,21 @@
 import type { Selectable } from 'kysely';
+import type { Tlp } from '../core/escalation/types.js';
 import type { Override } from '../core/frameworks/assess.js';
+import { readVisible } from './access.js';
+import type { Principal, PrivateItems, Purpose } from './access.js';
 import type { Store } from './database.js';
 import type { FactorOverridesTable } from './schema.js';
 
-/** An analyst's judgement on one factor (see `Override`), as stored: with its id and framework. */
+/**
+ * An analyst's judgement on one factor (see `Override`), as stored: with its id, framework,
+ * owning organisation (null: none) and TLP level.
+ */
 export interface StoredOverride extends Override {
   id: number;
   frameworkId: string;
   withdrawnAt?: string;
+  organisationId: string | null;
+  tlp: Tlp;
 }
 
 function rowToOverride(row: Selectable<FactorOverridesTable>): StoredOverride {
@@ -23,8 +31,19 @@ function rowToOverride(row: Selectable<FactorOverridesTable>): StoredOverride {
     at: row.created_at,
     effectiveFrom: row.effective_from ?? undefined,
     withdrawnAt: row.withdrawn_at ?? undefined,
+    organisationId: row.organisation,
+    tlp: row.tlp as Tlp,
   };
 }
+
+/** How `readVisible` sees a factor_overrides row. */
+const OVERRIDE_ITEMS: PrivateItems<
+  Pick<Selectable<FactorOverridesTable>, 'id' | 'organisation' | 'tlp'>
+> = {
+  itemType: 'override',
+  columns: { organisation: 'factor_overrides.organisation', tlp: 'factor_overrides.tlp' },
+  describe: (r) => ({ id: String(r.id), organisationId: r.organisation, tlp: r.tlp as Tlp }),
+};
 
 /** Stores a new judgement and returns it with its id. */
 export async function addOverride(
@@ -44,7 +63,8 @@ export async function addOverride(
       created_at: o.at,
       effective_from: o.effectiveFrom ?? null,
       withdrawn_at: null,
-      organisation: null,
+      organisation: o.organisationId,
+      tlp: o.tlp,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -63,16 +83,34 @@ export async function withdrawOverride(store: Store, id: number, at: string): Pr
 }
 
 /**
- * Active judgements of a framework (optionally one country), oldest first, so that a
- * later judgement on the same factor supersedes an earlier one when applied in order.
+ * Active judgements `p` may see of a framework (optionally one country, or the one with
+ * `id`), oldest first, so that a later judgement on the same factor supersedes an earlier
+ * one when applied in order. With `purpose` `export`: no RED ones.
  */
 export async function listOverrides(
   store: Store,
-  q: { frameworkId?: string; countryId?: string; includeWithdrawn?: boolean } = {},
+  p: Principal,
+  q: {
+    frameworkId?: string;
+    countryId?: string;
+    id?: number;
+    includeWithdrawn?: boolean;
+    purpose?: Purpose;
+  } = {},
 ): Promise<StoredOverride[]> {
-  let query = store.db.selectFrom('factor_overrides').selectAll().orderBy('id');
-  if (q.frameworkId) query = query.where('framework_id', '=', q.frameworkId);
-  if (q.countryId) query = query.where('country_id', '=', q.countryId);
-  if (!q.includeWithdrawn) query = query.where('withdrawn_at', 'is', null);
-  return (await query.execute()).map(rowToOverride);
+  const rows = await readVisible(
+    store.db,
+    p,
+    OVERRIDE_ITEMS,
+    (visible) => {
+      let query = store.db.selectFrom('factor_overrides').selectAll().where(visible).orderBy('id');
+      if (q.frameworkId) query = query.where('framework_id', '=', q.frameworkId);
+      if (q.countryId) query = query.where('country_id', '=', q.countryId);
+      if (q.id !== undefined) query = query.where('id', '=', q.id);
+      if (!q.includeWithdrawn) query = query.where('withdrawn_at', 'is', null);
+      return query.execute();
+    },
+    { purpose: q.purpose },
+  );
+  return rows.map(rowToOverride);
 }

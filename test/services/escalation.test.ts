@@ -15,6 +15,7 @@ import {
 } from '../../src/services/escalation.js';
 import { importEvents } from '../../src/services/events.js';
 import { importFile } from '../../src/services/import.js';
+import { SYSTEM } from '../../src/services/identity.js';
 import { reviewReport, submitReport } from '../../src/services/reports.js';
 import type { Store } from '../../src/store/database.js';
 import { sharedFile } from '../support/shared-data.js';
@@ -192,13 +193,13 @@ onEveryStore('escalation monitor', (target) => {
   });
 
   it('deduplicates open alerts, and raises again once resolved', async () => {
-    const open = await alerts(store, { countryId: 'nga' });
+    const open = await alerts(store, SYSTEM, { countryId: 'nga' });
     const byKey = new Map(open.map((a) => [a.dedupKey, a]));
     const flag = byKey.get('red-flag:nga:civilian-targeting')!;
-    const acked = await acknowledge(store, byKey.get('imminent:nga')!.id, 'analyst', NOW);
+    const acked = await acknowledge(store, SYSTEM, byKey.get('imminent:nga')!.id, 'analyst', NOW);
     assert.equal(acked.acknowledgedBy, 'analyst');
     assert.equal(acked.resolvedAt, null);
-    await resolve(store, flag.id, 'analyst', NOW);
+    await resolve(store, SYSTEM, flag.id, 'analyst', NOW);
     // Calm, then violence again: the stage rise and imminent alerts are still open (bumped);
     // the resolved red flag is raised anew.
     const calm = await monitor.refresh('nga', '2022-06-30', NOW);
@@ -210,15 +211,17 @@ onEveryStore('escalation monitor', (target) => {
       ['red-flag:nga:civilian-targeting'],
     );
     assert.notEqual(back.alerts[0]!.id, flag.id);
-    const now = new Map((await alerts(store, { countryId: 'nga' })).map((a) => [a.dedupKey, a]));
+    const now = new Map(
+      (await alerts(store, SYSTEM, { countryId: 'nga' })).map((a) => [a.dedupKey, a]),
+    );
     assert.equal(now.get('stage-rise:nga:violence')!.occurrences, 2);
     assert.equal(now.get('imminent:nga')!.occurrences, 2);
     assert.equal(
-      (await alerts(store, { countryId: 'nga', filter: 'all' })).length,
+      (await alerts(store, SYSTEM, { countryId: 'nga', filter: 'all' })).length,
       open.length + 1,
     );
     assert.equal(
-      (await alerts(store, { filter: 'unacknowledged', countryId: 'nga' })).some(
+      (await alerts(store, SYSTEM, { filter: 'unacknowledged', countryId: 'nga' })).some(
         (a) => a.dedupKey === 'imminent:nga',
       ),
       false,
@@ -312,6 +315,7 @@ onEveryStore('escalation monitor', (target) => {
     });
     const dup = await submitReport(
       store,
+      SYSTEM,
       registry,
       monitor,
       {
@@ -334,6 +338,7 @@ onEveryStore('escalation monitor', (target) => {
     assert.equal(dup.report.event.civilianTargeted, true);
     const fresh = await submitReport(
       store,
+      SYSTEM,
       registry,
       monitor,
       {
@@ -349,7 +354,7 @@ onEveryStore('escalation monitor', (target) => {
     assert.equal(fresh.report.state, 'submitted');
     assert.deepEqual(fresh.duplicates, []);
     const key = fresh.report.event.key;
-    const verified = await reviewReport(store, monitor, key, {
+    const verified = await reviewReport(store, SYSTEM, monitor, key, {
       state: 'verified',
       by: 'desk officer',
       now: NOW,
@@ -359,6 +364,7 @@ onEveryStore('escalation monitor', (target) => {
     await assert.rejects(
       submitReport(
         store,
+        SYSTEM,
         registry,
         monitor,
         { country: 'nga', date: '2022-03-14', category: 'violence.typo', reportedBy: 'x' },
@@ -369,6 +375,7 @@ onEveryStore('escalation monitor', (target) => {
     await assert.rejects(
       submitReport(
         store,
+        SYSTEM,
         registry,
         monitor,
         { country: 'nga', date: '2027-01-01', category: 'context.protest', reportedBy: 'x' },
@@ -379,6 +386,7 @@ onEveryStore('escalation monitor', (target) => {
     await assert.rejects(
       submitReport(
         store,
+        SYSTEM,
         registry,
         monitor,
         {
@@ -393,7 +401,7 @@ onEveryStore('escalation monitor', (target) => {
       /no stored event "acled:NOPE"/,
     );
     await assert.rejects(
-      reviewReport(store, monitor, key, { state: 'duplicate', by: 'x', now: NOW }),
+      reviewReport(store, SYSTEM, monitor, key, { state: 'duplicate', by: 'x', now: NOW }),
       /needs the event it repeats/,
     );
   });

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import { importEvents } from '../../src/services/events.js';
 import type { Store } from '../../src/store/database.js';
+import { SYSTEM } from '../../src/store/access.js';
 import { countEvents, eventsByKey, listEvents } from '../../src/store/events-repository.js';
 import { writeGedCsv } from '../fixtures/events/generate-ged.js';
 import { sharedFile } from '../support/shared-data.js';
@@ -46,7 +47,7 @@ onEveryStore('event import', (target) => {
     assert.ok(unmatched < 10, JSON.stringify(report.unmatched));
     assert.equal(report.newEvents, report.stored);
     assert.ok(report.countryIds.includes('syr'));
-    const syria = await listEvents(store.db, {
+    const syria = await listEvents(store.db, SYSTEM, {
       countryId: 'syr',
       from: '2013-01-03',
       to: '2013-01-03',
@@ -92,7 +93,7 @@ onEveryStore('event import', (target) => {
       now: NOW,
     });
     assert.deepEqual([second.status, second.stored, second.newEvents], ['imported', 3, 0]);
-    const e = (await eventsByKey(store.db, ['ucdp-ged:900002'])).get('ucdp-ged:900002');
+    const e = (await eventsByKey(store.db, SYSTEM, ['ucdp-ged:900002'])).get('ucdp-ged:900002');
     assert.equal(e?.deaths?.best, 14);
     assert.equal(e?.provenance.importId, second.importId);
   });

@@ -8,6 +8,7 @@ import {
   overridesFor,
   withdrawAnalystOverride,
 } from '../../src/services/overrides.js';
+import { SYSTEM } from '../../src/services/identity.js';
 import type { Store } from '../../src/store/database.js';
 import { sharedFile } from '../support/shared-data.js';
 import { onEveryStore } from '../support/stores.js';
@@ -34,7 +35,7 @@ onEveryStore('analyst overrides', (target) => {
 
   it('stores who, when and why, and shows computed and overridden values side by side', async () => {
     const sudan = registry.fromName('Sudan', 2010)!.id;
-    const stored = await addAnalystOverride(store, {
+    const stored = await addAnalystOverride(store, SYSTEM, {
       framework: 'preconditions-2011',
       countryId: sudan,
       factorId: 'rule-of-law',
@@ -47,7 +48,7 @@ onEveryStore('analyst overrides', (target) => {
     });
     assert.equal(stored.by, 'analyst-a');
     assert.equal(stored.at, '2010-08-02T10:00:00.000Z');
-    const overrides = await overridesFor(store, 'preconditions-2011', sudan);
+    const overrides = await overridesFor(store, SYSTEM, 'preconditions-2011', sudan);
     assert.equal(overrides.length, 1);
 
     const after = await assessWorld(store, registry.all(), {
@@ -79,9 +80,9 @@ onEveryStore('analyst overrides', (target) => {
     assert.equal(auto.overrideApplied, false);
     assert.equal(auto.severity, auto.computedSeverity);
 
-    await withdrawAnalystOverride(store, stored.id);
-    assert.deepEqual(await overridesFor(store, 'preconditions-2011', sudan), []);
-    await assert.rejects(withdrawAnalystOverride(store, stored.id), /no active override/);
+    await withdrawAnalystOverride(store, SYSTEM, stored.id);
+    assert.deepEqual(await overridesFor(store, SYSTEM, 'preconditions-2011', sudan), []);
+    await assert.rejects(withdrawAnalystOverride(store, SYSTEM, stored.id), /no active override/);
   });
 
   it('rejects an unknown factor, a severity out of range and a missing reason', async () => {
@@ -95,16 +96,19 @@ onEveryStore('analyst overrides', (target) => {
       by: 'a',
     };
     await assert.rejects(
-      addAnalystOverride(store, { ...base, factorId: 'nope' }),
+      addAnalystOverride(store, SYSTEM, { ...base, factorId: 'nope' }),
       /has no factor "nope"/,
     );
-    await assert.rejects(addAnalystOverride(store, { ...base, severity: 7 }), /out of range/);
     await assert.rejects(
-      addAnalystOverride(store, { ...base, reason: ' ' }),
+      addAnalystOverride(store, SYSTEM, { ...base, severity: 7 }),
+      /out of range/,
+    );
+    await assert.rejects(
+      addAnalystOverride(store, SYSTEM, { ...base, reason: ' ' }),
       /reason and a source/,
     );
     await assert.rejects(
-      addAnalystOverride(store, { ...base, framework: 'nope' }),
+      addAnalystOverride(store, SYSTEM, { ...base, framework: 'nope' }),
       /unknown framework/,
     );
   });

@@ -28,7 +28,8 @@ import {
 import type { Step, TierPort } from '../../services/escalation.js';
 import { structuralTiers } from '../../services/escalation-tiers.js';
 import { importEvents } from '../../services/events.js';
-import { reports, reviewReport, submitReport } from '../../services/reports.js';
+import { SYSTEM } from '../../services/identity.js';
+import { exportReports, reports, reviewReport, submitReport } from '../../services/reports.js';
 import type { FieldReport } from '../../services/reports.js';
 import { EVENT_KINDS } from '../../sources/events/index.js';
 import type { EventKind } from '../../sources/events/index.js';
@@ -266,7 +267,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
         const from = opts.from ? parseFrom(opts.from) : undefined;
         const to = opts.to ? parseDate(opts.to, '--to') : undefined;
         const list = await withStore(db(), (store) =>
-          listEvents(store.db, { countryId: country.id, from, to }),
+          listEvents(store.db, SYSTEM, { countryId: country.id, from, to }),
         );
         const shown = list.slice(-opts.limit);
         out(
@@ -327,6 +328,10 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .option('--sharing <tlp>', 'CLEAR, GREEN, AMBER (default), AMBER+STRICT or RED')
     .option('--notes <text>', 'the account')
     .option('--by <name>', 'who submits it (default $LENS_USER or $USER)')
+    .option(
+      '--org <id>',
+      'the organisation that owns it (default none: only you see it above GREEN)',
+    )
     .addOption(formatOption())
     .action(
       async (
@@ -343,7 +348,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
               };
         const result = await withStore(db(), async (store) => {
           const monitor = await openMonitor(store, {}, { asOf: today() });
-          return submitReport(store, registry, monitor, {
+          return submitReport(store, SYSTEM, registry, monitor, {
             country: o.country as string,
             date: o.date as string,
             endDate: o.endDate as string | undefined,
@@ -368,6 +373,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
             sharing: o.sharing as string | undefined,
             notes: o.notes as string | undefined,
             reportedBy: (o.by as string | undefined) ?? who(),
+            organisation: o.org as string | undefined,
           });
         });
         if (o.format === 'json') {
@@ -397,10 +403,15 @@ export function registerEscalationCommands(program: Command, db: Db): void {
       const countryId = opts.country
         ? findCountry(loadCountryRegistry(), opts.country).id
         : undefined;
-      printReports(
-        opts.format,
-        await withStore(db(), (store) => reports(store, { state: opts.state, countryId })),
+      // CSV and JSON leave the machine: they follow the export rule (no RED reports, no
+      // reporter identity).
+      const list = await withStore(db(), (store) =>
+        (opts.format === 'table' ? reports : exportReports)(store, SYSTEM, {
+          state: opts.state,
+          countryId,
+        }),
       );
+      printReports(opts.format, list);
     });
   report
     .command('review')
@@ -421,7 +432,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
       ) => {
         const result = await withStore(db(), async (store) => {
           const monitor = await openMonitor(store, {}, { asOf: today() });
-          return reviewReport(store, monitor, id, {
+          return reviewReport(store, SYSTEM, monitor, id, {
             state,
             by: opts.by ?? who(),
             note: opts.note,
@@ -459,7 +470,9 @@ export function registerEscalationCommands(program: Command, db: Db): void {
         const filter = opts.all ? 'all' : opts.unacknowledged ? 'unacknowledged' : 'open';
         printAlerts(
           opts.format,
-          await withStore(db(), (store) => alerts(store, { filter, countryId, limit: opts.limit })),
+          await withStore(db(), (store) =>
+            alerts(store, SYSTEM, { filter, countryId, limit: opts.limit }),
+          ),
         );
       },
     );
@@ -471,7 +484,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .addOption(formatOption())
     .action(async (id: number, opts: { by?: string; format: Format }) => {
       printAlerts(opts.format, [
-        await withStore(db(), (store) => acknowledge(store, id, opts.by ?? who())),
+        await withStore(db(), (store) => acknowledge(store, SYSTEM, id, opts.by ?? who())),
       ]);
     });
   alertsCmd
@@ -482,7 +495,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .addOption(formatOption())
     .action(async (id: number, opts: { by?: string; format: Format }) => {
       printAlerts(opts.format, [
-        await withStore(db(), (store) => resolve(store, id, opts.by ?? who())),
+        await withStore(db(), (store) => resolve(store, SYSTEM, id, opts.by ?? who())),
       ]);
     });
   alertsCmd

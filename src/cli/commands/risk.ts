@@ -23,6 +23,7 @@ import {
   overridesFor,
   withdrawAnalystOverride,
 } from '../../services/overrides.js';
+import { SYSTEM } from '../../services/identity.js';
 import { formatOption, wholeNumber } from '../options.js';
 import { print, render } from '../output.js';
 import type { Format } from '../output.js';
@@ -123,7 +124,7 @@ export function registerRiskCommands(program: Command, db: Db): void {
             framework: opts.framework,
             asOf: opts.asOf,
             countryIds,
-            overrides: await overridesFor(store, framework.id, countryIds?.[0]),
+            overrides: await overridesFor(store, SYSTEM, framework.id, countryIds?.[0]),
             applyOverrides: opts.overrides,
           }),
         );
@@ -258,7 +259,7 @@ export function registerRiskCommands(program: Command, db: Db): void {
               expected: 'e.g. --as-of 1997 --window 1998-2008',
             });
           const overrides = opts.overrides
-            ? await overridesFor(store, (await loadFramework(opts.framework)).id)
+            ? await overridesFor(store, SYSTEM, (await loadFramework(opts.framework)).id)
             : undefined;
           const base = {
             asOf: opts.asOf,
@@ -305,6 +306,11 @@ export function registerRiskCommands(program: Command, db: Db): void {
     .option('--framework <id>', 'framework', DEFAULT_FRAMEWORK)
     .option('--by <name>', 'who (default: the user name)', process.env.USER ?? 'analyst')
     .option('--effective-from <date>', 'assessments as of earlier dates ignore it (default: today)')
+    .option('--tlp <level>', 'sharing level: CLEAR, GREEN, AMBER (default), AMBER+STRICT or RED')
+    .option(
+      '--org <id>',
+      'the organisation that owns it (default none: only you see it above GREEN)',
+    )
     .addOption(formatOption(['table', 'json']))
     .action(
       async (opts: {
@@ -316,12 +322,14 @@ export function registerRiskCommands(program: Command, db: Db): void {
         framework: string;
         by: string;
         effectiveFrom?: string;
+        tlp?: string;
+        org?: string;
         format: Format;
       }) => {
         const registry = loadCountryRegistry();
         const country = findCountry(registry, opts.country);
         const stored = await withStore(db(), (store) =>
-          addAnalystOverride(store, {
+          addAnalystOverride(store, SYSTEM, {
             framework: opts.framework,
             countryId: country.id,
             factorId: opts.factor,
@@ -330,6 +338,8 @@ export function registerRiskCommands(program: Command, db: Db): void {
             source: opts.source,
             by: opts.by,
             effectiveFrom: opts.effectiveFrom,
+            tlp: opts.tlp,
+            organisation: opts.org,
           }),
         );
         out(
@@ -348,7 +358,9 @@ export function registerRiskCommands(program: Command, db: Db): void {
     .action(async (opts: { framework?: string; country?: string; format: Format }) => {
       const registry = loadCountryRegistry();
       const countryId = opts.country ? findCountry(registry, opts.country).id : undefined;
-      const list = await withStore(db(), (store) => overridesFor(store, opts.framework, countryId));
+      const list = await withStore(db(), (store) =>
+        overridesFor(store, SYSTEM, opts.framework, countryId),
+      );
       out(
         render(opts.format, { overrides: list }, list, [
           { header: 'id', value: (o) => o.id, right: true },
@@ -368,7 +380,7 @@ export function registerRiskCommands(program: Command, db: Db): void {
     .description('withdraw an override (kept in the record, no longer applied)')
     .argument('<id>', 'override id', wholeNumber('id'))
     .action(async (id: number) => {
-      await withStore(db(), (store) => withdrawAnalystOverride(store, id));
+      await withStore(db(), (store) => withdrawAnalystOverride(store, SYSTEM, id));
       out(`override ${id} withdrawn`);
     });
 

@@ -1,0 +1,353 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Tlp } from '../core/escalation/types.js';
+import type { Agreement, OrganisationKind, Role, Scope } from './access.js';
+import type { Schema } from './schema.js';
+import type { ApiTokensTable, OrganisationsTable, UsersTable } from './schema-identity.js';
+
+type Db = Kysely<Schema> | Transaction<Schema>;
+
+/** An organisation. */
+export interface Organisation {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  createdAt: string;
+}
+
+function rowToOrganisation(r: Selectable<OrganisationsTable>): Organisation {
+  return { id: r.id, name: r.name, kind: r.kind as OrganisationKind, createdAt: r.created_at };
+}
+
+/** Stores an organisation. */
+export async function insertOrganisation(db: Db, o: Organisation): Promise<void> {
+  await db
+    .insertInto('organisations')
+    .values({ id: o.id, name: o.name, kind: o.kind, created_at: o.createdAt })
+    .execute();
+}
+
+/** Every organisation, by id. */
+export async function listOrganisations(db: Db): Promise<Organisation[]> {
+  return (await db.selectFrom('organisations').selectAll().orderBy('id').execute()).map(
+    rowToOrganisation,
+  );
+}
+
+/** One organisation by id. */
+export async function getOrganisation(db: Db, id: string): Promise<Organisation | undefined> {
+  const r = await db
+    .selectFrom('organisations')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r ? rowToOrganisation(r) : undefined;
+}
+
+/** A user as stored, with the password hash (never leaves the services). */
+export interface UserRecord {
+  id: number;
+  username: string;
+  displayName: string;
+  email: string | null;
+  organisationId: string;
+  role: Role;
+  passwordHash: string | null;
+  failedAttempts: number;
+  /** ISO timestamp until which sign-in is refused; null: not locked. */
+  lockedUntil: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+
+function rowToUser(r: Selectable<UsersTable>): UserRecord {
+  return {
+    id: Number(r.id),
+    username: r.username,
+    displayName: r.display_name,
+    email: r.email,
+    organisationId: r.organisation_id,
+    role: r.role as Role,
+    passwordHash: r.password_hash,
+    failedAttempts: Number(r.failed_attempts),
+    lockedUntil: r.locked_until,
+    disabled: Number(r.disabled) === 1,
+    createdAt: r.created_at,
+  };
+}
+
+/** Stores a user; returns its id. */
+export async function insertUser(
+  db: Db,
+  u: Omit<UserRecord, 'id' | 'failedAttempts' | 'lockedUntil' | 'disabled'>,
+): Promise<number> {
+  const r = await db
+    .insertInto('users')
+    .values({
+      username: u.username,
+      display_name: u.displayName,
+      email: u.email,
+      organisation_id: u.organisationId,
+      role: u.role,
+      password_hash: u.passwordHash,
+      failed_attempts: 0,
+      locked_until: null,
+      disabled: 0,
+      created_at: u.createdAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** A user by username or by id. */
+export async function findUser(db: Db, by: { username: string } | { id: number }) {
+  let q = db.selectFrom('users').selectAll();
+  q = 'id' in by ? q.where('id', '=', by.id) : q.where('username', '=', by.username);
+  const r = await q.executeTakeFirst();
+  return r ? rowToUser(r) : undefined;
+}
+
+/** Users, by username, optionally of one organisation. */
+export async function listUsers(db: Db, organisationId?: string): Promise<UserRecord[]> {
+  let q = db.selectFrom('users').selectAll().orderBy('username');
+  if (organisationId !== undefined) q = q.where('organisation_id', '=', organisationId);
+  return (await q.execute()).map(rowToUser);
+}
+
+/** Changes some of a user's sign-in fields. */
+export async function updateUser(
+  db: Db,
+  id: number,
+  set: Partial<Pick<UserRecord, 'passwordHash' | 'failedAttempts' | 'lockedUntil' | 'disabled'>>,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      ...(set.passwordHash !== undefined ? { password_hash: set.passwordHash } : {}),
+      ...(set.failedAttempts !== undefined ? { failed_attempts: set.failedAttempts } : {}),
+      ...(set.lockedUntil !== undefined ? { locked_until: set.lockedUntil } : {}),
+      ...(set.disabled !== undefined ? { disabled: set.disabled ? 1 : 0 } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Counts one more failed sign-in, atomically; returns the new count. */
+export async function countFailure(db: Db, id: number): Promise<number> {
+  const r = await db
+    .updateTable('users')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+    .where('id', '=', id)
+    .returning('failed_attempts')
+    .executeTakeFirstOrThrow();
+  return Number(r.failed_attempts);
+}
+
+/** A session row: hashes only. */
+export interface SessionRecord {
+  tokenHash: string;
+  csrfHash: string;
+  userId: number;
+  createdAt: string;
+  expiresAt: string;
+  endedAt: string | null;
+}
+
+/** Stores a session. */
+export async function insertSession(db: Db, s: Omit<SessionRecord, 'endedAt'>): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: s.tokenHash,
+      csrf_hash: s.csrfHash,
+      user_id: s.userId,
+      created_at: s.createdAt,
+      expires_at: s.expiresAt,
+      ended_at: null,
+    })
+    .execute();
+}
+
+/** A session by the hash of its token. */
+export async function findSession(db: Db, tokenHash: string): Promise<SessionRecord | undefined> {
+  const r = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return r
+    ? {
+        tokenHash: r.token_hash,
+        csrfHash: r.csrf_hash,
+        userId: Number(r.user_id),
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+        endedAt: r.ended_at,
+      }
+    : undefined;
+}
+
+/** Ends one session (by token hash) or every open session of a user. */
+export async function endSessions(
+  db: Db,
+  which: { tokenHash: string } | { userId: number },
+  at: string,
+): Promise<void> {
+  let q = db.updateTable('sessions').set({ ended_at: at }).where('ended_at', 'is', null);
+  q =
+    'tokenHash' in which
+      ? q.where('token_hash', '=', which.tokenHash)
+      : q.where('user_id', '=', which.userId);
+  await q.execute();
+}
+
+/** An API token as stored (its hash, never the token). */
+export interface TokenRecord {
+  id: number;
+  tokenHash: string;
+  name: string;
+  userId: number;
+  scopes: Scope[];
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+function rowToToken(r: Selectable<ApiTokensTable>): TokenRecord {
+  return {
+    id: Number(r.id),
+    tokenHash: r.token_hash,
+    name: r.name,
+    userId: Number(r.user_id),
+    scopes: JSON.parse(r.scopes) as Scope[],
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
+  };
+}
+
+/** Stores an API token; returns its id. */
+export async function insertToken(
+  db: Db,
+  t: Omit<TokenRecord, 'id' | 'revokedAt' | 'lastUsedAt'>,
+): Promise<number> {
+  const r = await db
+    .insertInto('api_tokens')
+    .values({
+      token_hash: t.tokenHash,
+      name: t.name,
+      user_id: t.userId,
+      scopes: JSON.stringify(t.scopes),
+      created_at: t.createdAt,
+      expires_at: t.expiresAt,
+      revoked_at: null,
+      last_used_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** A token by its hash or id. */
+export async function findToken(
+  db: Db,
+  by: { tokenHash: string } | { id: number },
+): Promise<TokenRecord | undefined> {
+  let q = db.selectFrom('api_tokens').selectAll();
+  q = 'id' in by ? q.where('id', '=', by.id) : q.where('token_hash', '=', by.tokenHash);
+  const r = await q.executeTakeFirst();
+  return r ? rowToToken(r) : undefined;
+}
+
+/** Tokens, newest first, optionally of one user. */
+export async function listTokens(db: Db, userId?: number): Promise<TokenRecord[]> {
+  let q = db.selectFrom('api_tokens').selectAll().orderBy('id', 'desc');
+  if (userId !== undefined) q = q.where('user_id', '=', userId);
+  return (await q.execute()).map(rowToToken);
+}
+
+/** Marks a token revoked (or used) at `at`. */
+export async function markToken(
+  db: Db,
+  id: number,
+  field: 'revoked_at' | 'last_used_at',
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ [field]: at })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A sharing agreement as stored. */
+export interface AgreementRecord extends Agreement {
+  id: number;
+  createdBy: string;
+  createdAt: string;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+}
+
+/** Stores an agreement; returns its id. */
+export async function insertAgreement(
+  db: Db,
+  a: Omit<AgreementRecord, 'id' | 'withdrawnAt' | 'withdrawnBy'>,
+): Promise<number> {
+  const r = await db
+    .insertInto('sharing_agreements')
+    .values({
+      from_org: a.fromOrg,
+      to_org: a.toOrg,
+      max_tlp: a.maxTlp,
+      created_by: a.createdBy,
+      created_at: a.createdAt,
+      withdrawn_at: null,
+      withdrawn_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** Agreements, oldest first: all, or those an organisation gives or receives; active only unless `all`. */
+export async function listAgreements(
+  db: Db,
+  q: { organisationId?: string; all?: boolean; fromOrg?: string; toOrg?: string } = {},
+): Promise<AgreementRecord[]> {
+  let query = db.selectFrom('sharing_agreements').selectAll().orderBy('id');
+  const org = q.organisationId;
+  if (org !== undefined)
+    query = query.where((eb) => eb.or([eb('from_org', '=', org), eb('to_org', '=', org)]));
+  if (q.fromOrg !== undefined) query = query.where('from_org', '=', q.fromOrg);
+  if (q.toOrg !== undefined) query = query.where('to_org', '=', q.toOrg);
+  if (!q.all) query = query.where('withdrawn_at', 'is', null);
+  return (await query.execute()).map((r) => ({
+    id: Number(r.id),
+    fromOrg: r.from_org,
+    toOrg: r.to_org,
+    maxTlp: r.max_tlp as Tlp,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    withdrawnAt: r.withdrawn_at,
+    withdrawnBy: r.withdrawn_by,
+  }));
+}
+
+/** Ends an agreement; false when there is no active one with that id. */
+export async function withdrawAgreementRow(
+  db: Db,
+  id: number,
+  by: string,
+  at: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('sharing_agreements')
+    .set({ withdrawn_at: at, withdrawn_by: by })
+    .where('id', '=', id)
+    .where('withdrawn_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
