@@ -1,0 +1,339 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { TIER_COLOURS } from '../../web/src/palette.js';
+import type { Tier } from '../../web/src/palette.js';
+import {
+  LAPTOP,
+  PIXEL_TOLERANCE,
+  YEAR,
+  browserSkipReason,
+  compareSnapshot,
+  open,
+  startDashboard,
+} from './dashboard-harness.js';
+import type { Dashboard } from './dashboard-harness.js';
+
+const skip = browserSkipReason();
+if (skip) console.log(`# dashboard tests SKIPPED: ${skip}`);
+
+/** Milliseconds from navigation start to a performance mark of the page. */
+function markTime(page: Page, name: string): Promise<number> {
+  return page.evaluate((n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN, name);
+}
+
+describe('dashboard in Chromium', { skip }, () => {
+  let d: Dashboard;
+  let page: Page;
+  let errors: string[];
+
+  before(async () => {
+    d = await startDashboard();
+    ({ page, errors } = await d.page());
+  });
+  after(async () => {
+    await d?.close();
+  });
+
+  it('world view: one path per country, coloured by tier, with tooltips and a legend', async () => {
+    await open(page, d.url, `#/world?year=${YEAR}&to=${YEAR}`);
+    const paths = await page.locator('svg.map path.country').count();
+    assert.ok(paths >= 170, `${paths} country outlines`);
+    const coloured = await page.locator('svg.map path.country[data-country]').count();
+    assert.ok(coloured >= 150, `${coloured} countries with data`);
+    const report = (
+      await d.app.inject({ url: `/api/v1/assessments?asOf=${YEAR}&country=cod` })
+    ).json() as {
+      assessments: { tier: Tier }[];
+    };
+    const tier = report.assessments[0]!.tier;
+    const congo = page.locator('svg.map path[data-iso="COD"]');
+    assert.equal(await congo.getAttribute('fill'), TIER_COLOURS[tier]);
+    await congo.hover();
+    const tooltip = page.locator('#map-tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    assert.match(await tooltip.innerText(), new RegExp(`Congo[\\s\\S]*${tier}`));
+    assert.deepEqual(await page.locator('.legend li').allInnerTexts(), [
+      'extreme',
+      'high',
+      'moderate',
+      'low',
+      'negligible',
+      'no data',
+    ]);
+    assert.match(
+      await page.locator('#world-caption').innerText(),
+      new RegExp(`end of ${YEAR}: \\d+ extreme`),
+    );
+  });
+
+  it('world view: keyboard moves between countries and the year slider replays years', async () => {
+    await page.locator('svg.map').focus();
+    await page.keyboard.press('Home');
+    assert.match(
+      (await page.locator('svg.map').getAttribute('aria-label')) ?? '',
+      /^Afghanistan: /,
+    );
+    assert.equal(await page.locator('#map-tooltip').isVisible(), true);
+    await page.keyboard.press('ArrowRight');
+    assert.match((await page.locator('svg.map').getAttribute('aria-label')) ?? '', /^Albania: /);
+    await page.locator('#year').focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() =>
+      document.querySelector('#world-caption')?.textContent?.includes('end of 2013'),
+    );
+    assert.equal(await page.locator('#year-output').innerText(), '2013');
+    assert.match(page.url(), /year=2013/);
+  });
+
+  it('world view: switches to the forecast probability', async () => {
+    await page.locator('input[name="measure"][value="probability"]').check();
+    await page.waitForFunction(
+      () => document.querySelector('#world-caption')?.textContent?.includes('Forecast probability'),
+      undefined,
+      { timeout: 120_000 },
+    );
+    const value = await page.locator('svg.map path[data-iso="COD"]').getAttribute('data-value');
+    assert.match(value ?? '', /^\d+\.\d% risk of a new mass killing/);
+    assert.equal(await page.locator('.legend li').count(), 8);
+  });
+
+  it('watchlist: every country, sortable by keyboard, filterable and exportable', async () => {
+    await open(page, d.url, `#/watchlist?asOf=${YEAR}`);
+    const rows = page.locator('#watchlist tbody tr');
+    assert.ok((await rows.count()) >= 150);
+    const scores = (await page.locator('#watchlist td[data-col="score"]').allInnerTexts())
+      .map(Number)
+      .filter((x) => !Number.isNaN(x));
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a),
+    );
+    assert.equal(
+      await page.locator('#watchlist th[aria-sort="descending"]').innerText(),
+      'Score ↓',
+    );
+    await page.locator('button[data-sort="name"]').focus();
+    await page.keyboard.press('Enter');
+    const names = await page.locator('#watchlist td[data-col="name"]').allInnerTexts();
+    assert.deepEqual(
+      names,
+      [...names].sort((a, b) => a.localeCompare(b)),
+    );
+    assert.equal(
+      await page.locator('#watchlist th[aria-sort="ascending"] button').getAttribute('data-sort'),
+      'name',
+    );
+    assert.ok(
+      (await page.locator('#watchlist td[data-col="probability"]').allInnerTexts()).some((t) =>
+        t.endsWith('%'),
+      ),
+    );
+    assert.ok(
+      (await page.locator('#watchlist td[data-col="stage"]').allInnerTexts()).some((t) =>
+        t.startsWith('violence'),
+      ),
+    );
+    await page.locator('#filter').fill('congo');
+    assert.equal(await rows.count(), 2);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#export').click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(
+      csv[0],
+      'Rank,Country,Tier,Score,Change,Probability,Forecast rank,Stage,Open alerts',
+    );
+    assert.equal(csv.length, 3);
+    assert.ok(csv.some((line) => line.includes('Democratic Republic of the Congo')));
+  });
+
+  it('country lens: factors with evidence and coverage, trends, escalation and every part settled', async () => {
+    await open(page, d.url, `#/country/cod?asOf=${YEAR}`);
+    assert.equal(await page.locator('h1').innerText(), 'Democratic Republic of the Congo');
+    assert.match(
+      await page.locator('.view-header .facts').innerText(),
+      /Coverage\s+\d+% of the indicators had data/,
+    );
+    const factors = page.locator('#factors li.factor');
+    assert.ok((await factors.count()) >= 10);
+    const history = page
+      .locator('#factors li[data-factor="history-of-atrocity"], #factors li.factor')
+      .first();
+    assert.ok((await history.locator('table.evidence tbody tr').count()) >= 1);
+    assert.ok((await page.locator('#trends figure[role="img"] svg').count()) >= 1);
+    assert.match(
+      await page.locator('#trends .forecast-line').innerText(),
+      /Forecast from \d{4}: \d+\.\d% probability/,
+    );
+    assert.match(
+      await page.locator('#escalation .stage-line').innerText(),
+      /Stage: (none|crisis|mobilisation|violence)/,
+    );
+    assert.equal(await page.locator('#escalation svg.country-map path.own').count(), 1);
+    for (const id of ['needs', 'plan', 'capacity', 'overrides']) {
+      const state = await page.locator(`section#${id}`).getAttribute('data-state');
+      assert.ok(['ready', 'not-available'].includes(state ?? ''), `${id}: ${state}`);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  it('country brief: a printable page and its PDF', async () => {
+    await open(page, d.url, `#/country/cod/brief?asOf=${YEAR}`);
+    assert.equal(
+      await page.locator('h1').innerText(),
+      'Democratic Republic of the Congo: country brief',
+    );
+    assert.ok((await page.locator('.brief li.factor').count()) >= 10);
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    assert.ok(pdf.length > 20_000, `${pdf.length} bytes`);
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.app-header').isVisible(), false);
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('alerts inbox: the alerts raised as of the end of the year, acting needs a session', async () => {
+    await open(page, d.url, '#/alerts?state=all');
+    const alerts = page.locator('#inbox li.alert');
+    assert.ok((await alerts.count()) >= 1);
+    assert.match(await alerts.first().innerText(), /as of \d{4}-\d{2}-\d{2}/);
+    const act = alerts.first().locator('button[data-action]').first();
+    if (await act.count()) {
+      await act.click();
+      await alerts.first().locator('.notice').waitFor();
+      assert.equal(await alerts.first().locator('.notice').getAttribute('data-state'), 'signin');
+    }
+  });
+
+  it('cases: the board, or a clear notice where the server has no cases', async () => {
+    await open(page, d.url, '#/cases');
+    const board = await page.locator('#board').count();
+    if (board) assert.equal((await page.locator('#board section.column').count()) >= 4, true);
+    else {
+      const state = await page.locator('main .notice').getAttribute('data-state');
+      assert.ok(['signin', 'not-available'].includes(state ?? ''), `cases: ${state}`);
+    }
+  });
+
+  it('field report: checks the fields, keeps a report written offline and sends it on reconnection', async () => {
+    await open(page, d.url, '#/report');
+    await page.locator('.report-form button[type="submit"]').click();
+    for (const field of ['country', 'date', 'category'])
+      assert.equal(
+        await page.locator(`[name="${field}"]`).getAttribute('aria-invalid'),
+        'true',
+        field,
+      );
+    assert.equal((await page.locator('#category-error').innerText()) !== '', true);
+    await page.locator('#country').selectOption('cod');
+    await page.locator('#date').fill('2014-11-02');
+    await page.locator('#category').fill('violence.against-civilians.attack');
+    await page.locator('#latitude').fill('95');
+    await page.locator('#longitude').fill('29.2');
+    await page.locator('.report-form button[type="submit"]').click();
+    assert.equal(await page.locator('#latitude-error').innerText(), 'Between -90 and 90.');
+    await page.locator('#latitude').fill('0.5');
+    await page.locator('#deathsBest').fill('12');
+    await page.context().setOffline(true);
+    await page.locator('.report-form button[type="submit"]').click();
+    await page.locator('#report-result [data-state="queued"]').waitFor();
+    const kept = await page.evaluate(
+      () =>
+        JSON.parse(localStorage.getItem('lens.outbox') ?? '[]') as {
+          body: Record<string, unknown>;
+        }[],
+    );
+    assert.equal(kept.length, 1);
+    assert.deepEqual(kept[0]!.body.deaths, { best: 12 });
+    assert.equal(await page.locator('#outbox li').count(), 1);
+    const sent = page.waitForRequest(
+      (r) => r.url().endsWith('/api/v1/reports') && r.method() === 'POST',
+    );
+    await page.context().setOffline(false);
+    const request = await sent;
+    assert.equal((request.postDataJSON() as { country: string }).country, 'cod');
+    const response = await request.response();
+    // Signed in, the report is stored and leaves the outbox; without a session it stays.
+    if (response?.status() === 201)
+      await page.waitForFunction(() => localStorage.getItem('lens.outbox') === '[]');
+    else assert.equal(response?.status(), 401);
+  });
+
+  it('backtest: two frameworks side by side with AUC and misses, episodes by decade', async () => {
+    await open(page, d.url, '#/backtest?asOf=1997');
+    const auc = await page.locator('#backtest-table td.auc').allInnerTexts();
+    assert.equal(auc.length, 2);
+    for (const a of auc) assert.ok(Number(a) > 0.5 && Number(a) <= 1, a);
+    assert.equal(await page.locator('#backtest-table tbody tr').count(), 5);
+    assert.equal(await page.locator('.misses').count(), 2);
+    const decades = await page.locator('#episodes-table tbody th').allInnerTexts();
+    assert.ok(decades.includes('1940s') && decades.includes('1990s'));
+  });
+
+  it('sign-in: a labelled form, or the account when signed in', async () => {
+    await open(page, d.url, '#/signin');
+    if (await page.locator('#username').count()) {
+      assert.equal(await page.locator('label[for="username"]').innerText(), 'User name');
+      assert.equal(await page.locator('#password').getAttribute('type'), 'password');
+    } else assert.ok(await page.locator('#sign-out').count());
+  });
+
+  it('lays out without horizontal scrolling on tablets', async () => {
+    for (const viewport of [
+      { width: 1024, height: 768 },
+      { width: 768, height: 1024 },
+    ]) {
+      const { page: tablet } = await d.page(viewport);
+      for (const hash of [
+        `#/world?year=${YEAR}&to=${YEAR}`,
+        `#/country/cod?asOf=${YEAR}`,
+        `#/watchlist?asOf=${YEAR}`,
+      ]) {
+        await open(tablet, d.url, hash);
+        const width = await tablet.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= viewport.width, `${hash} at ${viewport.width}px is ${width}px wide`);
+      }
+      await tablet.context().close();
+    }
+  });
+
+  it('draws the world view in under 1.5 s and a country lens in under 1 s', async () => {
+    const { page: fresh } = await d.page(LAPTOP, { fixedClock: false });
+    await open(fresh, d.url, `#/world?year=${YEAR}&to=${YEAR}`);
+    const world = await markTime(fresh, 'lens:ready');
+    await fresh.goto('about:blank');
+    await open(fresh, d.url, `#/country/sdn?asOf=${YEAR}`);
+    const country = await markTime(fresh, 'lens:ready');
+    console.log(
+      `# world view drawn in ${world.toFixed(0)} ms, country lens in ${country.toFixed(0)} ms`,
+    );
+    assert.ok(world < 1500, `world view ${world} ms`);
+    assert.ok(country < 1000, `country lens ${country} ms`);
+    await fresh.context().close();
+  });
+
+  it('main views match their screenshots', async () => {
+    const { page: shot } = await d.page(LAPTOP);
+    for (const [name, hash] of [
+      ['world', `#/world?year=${YEAR}&to=${YEAR}`],
+      ['watchlist', `#/watchlist?asOf=${YEAR}`],
+      ['country', `#/country/cod?asOf=${YEAR}`],
+      ['backtest', '#/backtest?asOf=1997'],
+    ] as const) {
+      await open(shot, d.url, hash);
+      await shot.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      const png = await shot.screenshot({ animations: 'disabled', caret: 'hide' });
+      const changed = await compareSnapshot(shot, name, png);
+      assert.ok(
+        changed <= PIXEL_TOLERANCE,
+        `${name}: ${(changed * 100).toFixed(2)}% of pixels differ`,
+      );
+    }
+    await shot.context().close();
+  });
+});

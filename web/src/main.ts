@@ -1,0 +1,160 @@
+/**
+ * The dashboard's entry point: the page shell (skip link, navigation, who is signed in),
+ * the hash router, and the signals that a view is drawn: `data-ready` on the root element and
+ * the `lens:ready` performance mark when its main content is on screen, `data-complete` and
+ * `lens:complete` when every part has settled (tests and the benchmark wait for them).
+ */
+import { h, replace } from './dom.js';
+import { currentHash, match } from './router.js';
+import type { Route } from './router.js';
+import { currentUser, displayName, orgOf } from './session.js';
+import { notice } from './ui.js';
+import { alertsView } from './views/alerts.js';
+import { backtestView } from './views/backtest.js';
+import { briefView } from './views/brief.js';
+import { casesView } from './views/cases.js';
+import { countryView } from './views/country.js';
+import { reportView } from './views/report.js';
+import { signinView } from './views/signin.js';
+import { watchlistView } from './views/watchlist.js';
+import { worldView } from './views/world.js';
+import { flushOutbox } from './outbox.js';
+
+const ROUTES: Route[] = [
+  { pattern: '/world', view: worldView, title: 'World' },
+  { pattern: '/watchlist', view: watchlistView, title: 'Watchlist' },
+  { pattern: '/country/:id', view: countryView, title: 'Country' },
+  { pattern: '/country/:id/brief', view: briefView, title: 'Country brief' },
+  { pattern: '/alerts', view: alertsView, title: 'Alerts' },
+  { pattern: '/cases', view: casesView, title: 'Cases' },
+  { pattern: '/report', view: reportView, title: 'Field report' },
+  { pattern: '/backtest', view: backtestView, title: 'Backtest' },
+  { pattern: '/signin', view: signinView, title: 'Sign in' },
+];
+
+const NAV: [string, string][] = [
+  ['/world', 'World'],
+  ['/watchlist', 'Watchlist'],
+  ['/alerts', 'Alerts'],
+  ['/cases', 'Cases'],
+  ['/report', 'Field report'],
+  ['/backtest', 'Backtest'],
+];
+
+const main = h('main', { id: 'main', tabindex: -1 });
+const nav = h(
+  'nav',
+  { 'aria-label': 'Views' },
+  h(
+    'ul',
+    {},
+    ...NAV.map(([path, label]) =>
+      h('li', {}, h('a', { href: `#${path}`, 'data-nav': path }, label)),
+    ),
+  ),
+);
+const account = h('div', { class: 'account', 'aria-live': 'polite' });
+const offline = h(
+  'p',
+  { class: 'offline-banner', role: 'status', hidden: true },
+  'Offline: field reports are kept on this device and sent when the connection returns.',
+);
+
+document.body.replaceChildren(
+  h(
+    'a',
+    { href: '#main', class: 'skip-link', on: { click: (e) => (e.preventDefault(), main.focus()) } },
+    'Skip to content',
+  ),
+  h(
+    'header',
+    { class: 'app-header' },
+    h('a', { href: '#/world', class: 'brand' }, 'Atrocity Prevention Lens'),
+    nav,
+    account,
+  ),
+  offline,
+  main,
+);
+
+async function drawAccount(): Promise<void> {
+  try {
+    const me = await currentUser();
+    if (!me) {
+      replace(account, h('a', { href: '#/signin' }, 'Sign in'));
+      return;
+    }
+    const org = me.organisation ? orgOf(me.organisation).name : undefined;
+    replace(
+      account,
+      h('span', { class: 'who' }, displayName(me)),
+      org ? h('span', { class: 'org' }, ` · ${org}`) : null,
+      ' ',
+      h('a', { href: '#/signin' }, 'Account'),
+    );
+  } catch {
+    replace(account, h('a', { href: '#/signin' }, 'Sign in'));
+  }
+}
+
+let controller: AbortController | undefined;
+
+async function render(): Promise<void> {
+  controller?.abort();
+  const own = new AbortController();
+  controller = own;
+  const { path, query } = currentHash();
+  const found = match(ROUTES, path);
+  const root = document.documentElement;
+  let settled: Promise<void> | undefined;
+  root.dataset.ready = 'false';
+  root.dataset.complete = 'false';
+  main.setAttribute('aria-busy', 'true');
+  for (const a of nav.querySelectorAll('a')) {
+    if (path.startsWith(a.dataset.nav ?? '\0')) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (!found) {
+    replace(
+      main,
+      h('h1', { id: 'view-title', tabindex: -1 }, 'Not found'),
+      h('p', {}, `No view at ${path}. `, h('a', { href: '#/world' }, 'Go to the world view')),
+    );
+  } else {
+    document.title = `${found.route.title} · Atrocity Prevention Lens`;
+    try {
+      settled = (await found.route.view({ params: found.params, query, main, signal: own.signal }))
+        ?.settled;
+    } catch (error) {
+      if (!own.signal.aborted)
+        replace(
+          main,
+          h('h1', { id: 'view-title', tabindex: -1 }, found.route.title),
+          notice(error),
+        );
+    }
+  }
+  if (own.signal.aborted) return;
+  main.setAttribute('aria-busy', 'false');
+  root.dataset.ready = 'true';
+  root.dataset.view = found?.route.pattern ?? 'none';
+  performance.mark('lens:ready', { detail: path });
+  const title = main.querySelector<HTMLElement>('#view-title');
+  if (title && !main.contains(document.activeElement)) title.focus({ preventScroll: true });
+  await settled;
+  if (own.signal.aborted) return;
+  root.dataset.complete = 'true';
+  performance.mark('lens:complete', { detail: path });
+}
+
+const online = () => {
+  offline.hidden = navigator.onLine;
+  if (navigator.onLine) void flushOutbox();
+};
+window.addEventListener('online', online);
+window.addEventListener('offline', online);
+window.addEventListener('hashchange', () => void render());
+window.addEventListener('lens:session', () => void drawAccount());
+online();
+void drawAccount();
+void render();

@@ -1,0 +1,129 @@
+/**
+ * Sign-in and organisation switching. The server keeps the session in a cookie and returns
+ * a CSRF token for the requests that change data; what a user sees depends on the sharing
+ * level of each item and the user's organisation, decided by the server.
+ */
+import { post } from '../api.js';
+import { h, replace } from '../dom.js';
+import type { RouteContext } from '../router.js';
+import { currentUser, displayName, forgetUser, orgOf, signIn, signOut } from '../session.js';
+import { facts, notice } from '../ui.js';
+import { setCsrfToken } from '../api.js';
+
+function changed(): void {
+  window.dispatchEvent(new Event('lens:session'));
+}
+
+/** Draws the sign-in form, or the account with its organisations when signed in. */
+export async function signinView(ctx: RouteContext): Promise<void> {
+  const { main } = ctx;
+  const me = await currentUser();
+  const heading = h('h1', { id: 'view-title', tabindex: -1 }, me ? 'Account' : 'Sign in');
+  const result = h('div', { 'aria-live': 'polite', class: 'form-result' });
+  if (me) {
+    const orgs = (me.organisations ?? []).map(orgOf);
+    const current = me.organisation ? orgOf(me.organisation) : undefined;
+    const select = h(
+      'select',
+      { id: 'organisation' },
+      ...orgs.map((o) => h('option', { value: o.id, selected: o.id === current?.id }, o.name)),
+    );
+    const switcher = h(
+      'form',
+      { class: 'stack', 'aria-label': 'Switch organisation' },
+      h('label', { for: 'organisation' }, 'Act for'),
+      select,
+      h('button', { type: 'submit' }, 'Switch organisation'),
+    );
+    switcher.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        const r = await post<{ csrfToken?: string } | undefined>('/session/organisation', {
+          organisation: select.value,
+        });
+        if (r?.csrfToken) setCsrfToken(r.csrfToken);
+        forgetUser();
+        changed();
+        replace(
+          result,
+          h('p', {}, `Now acting for ${select.selectedOptions[0]?.textContent ?? select.value}.`),
+        );
+      } catch (error) {
+        replace(result, notice(error));
+      }
+    });
+    const out = h('button', { type: 'button', id: 'sign-out' }, 'Sign out');
+    out.addEventListener('click', async () => {
+      await signOut().catch(() => undefined);
+      changed();
+      location.hash = '#/signin';
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    replace(
+      main,
+      h(
+        'div',
+        { class: 'view signin' },
+        heading,
+        facts([
+          ['Signed in as', displayName(me)],
+          ['Organisation', current?.name ?? '–'],
+          ['Role', me.role ?? '–'],
+        ]),
+        orgs.length > 1 ? switcher : null,
+        out,
+        result,
+      ),
+    );
+    return;
+  }
+  const username = h('input', {
+    id: 'username',
+    name: 'username',
+    required: true,
+    autocomplete: 'username',
+  });
+  const password = h('input', {
+    id: 'password',
+    name: 'password',
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+  });
+  const form = h(
+    'form',
+    { class: 'stack', 'aria-labelledby': 'view-title' },
+    h('label', { for: 'username' }, 'User name'),
+    username,
+    h('label', { for: 'password' }, 'Password'),
+    password,
+    h('button', { type: 'submit' }, 'Sign in'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!form.reportValidity()) return;
+    try {
+      await signIn({ username: username.value, password: password.value });
+      changed();
+      location.hash = '#/world';
+    } catch (error) {
+      replace(result, notice(error));
+      password.focus();
+    }
+  });
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'view signin' },
+      heading,
+      h(
+        'p',
+        {},
+        'Public data needs no account. Sign in to see field reports, alerts and cases shared with your organisation.',
+      ),
+      form,
+      result,
+    ),
+  );
+}
