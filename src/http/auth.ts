@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, Scope } from '../store/access.js';
+import type { Store } from '../services/context.js';
+import { AuthenticationError, authenticate } from '../services/identity.js';
+import type { Credentials, Principal, Scope } from '../services/identity.js';
 import { HttpProblem } from './problem.js';
 
-export type { Principal, Scope } from '../store/access.js';
+export type { Principal, Scope } from '../services/identity.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,65 +19,58 @@ export const SESSION_COOKIE = 'lens_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /**
- * What a request carries to say who sends it: an API token (`Authorization: Bearer …`), or a
- * session cookie with, for methods that change data, the session's CSRF token in a header.
+ * The port to the identity service: the principal that the credentials of a request stand
+ * for (`unsafe`: the method changes data, so a session must show its CSRF token). Throws
+ * AuthenticationError for credentials that are not valid. Never called without credentials.
  */
-export interface Credentials {
-  token?: string;
-  session?: string;
-  csrf?: string;
-  /** The method changes data (not GET, HEAD or OPTIONS): a session must show its CSRF token. */
-  unsafe: boolean;
-}
+export type Authenticate = (credentials: Credentials, unsafe: boolean) => Promise<Principal>;
 
-/**
- * The port to the identity service: the principal the credentials stand for, `undefined`
- * when they are not valid (unknown, expired or revoked token or session; a missing or wrong
- * CSRF token on an unsafe request). Never called without credentials.
- */
-export type Authenticate = (credentials: Credentials) => Promise<Principal | undefined>;
+/** The identity service over `store` as the port. */
+export function identityAuthenticator(store: Store): Authenticate {
+  return (credentials, unsafe) => authenticate(store, credentials, { unsafe });
+}
 
 const ANONYMOUS: Principal = { kind: 'anonymous' };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The credentials of a request (none: an empty object but for `unsafe`). */
+/** The credentials of a request: a bearer token, else the session cookie and CSRF header. */
 export function credentialsOf(request: FastifyRequest): Credentials {
   const header = request.headers.authorization;
   const bearer = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
   const csrf = request.headers[CSRF_HEADER];
   return {
-    token: bearer,
+    bearer,
     session: bearer ? undefined : request.cookies[SESSION_COOKIE],
     csrf: typeof csrf === 'string' ? csrf : undefined,
-    unsafe: !SAFE_METHODS.has(request.method),
   };
 }
 
 /**
- * Sets `request.principal` on every request from its credentials: anonymous without any, a
- * 401 problem when they are not valid (a client that sends a token means to be someone; it
- * must not silently read as anonymous). An `Authorization` header that is not a bearer token
- * is a 401 too.
+ * Sets `request.principal` on every request from its credentials: anonymous without any; a
+ * 401 problem when they are not valid (a client that sends a token means to be someone, so
+ * it must not silently read as anonymous), 403 when a session's CSRF token is missing or
+ * wrong on a request that changes data. An `Authorization` header that is not a bearer
+ * token is a 401 too.
  */
-export function installAuthentication(app: FastifyInstance, authenticate: Authenticate): void {
+export function installAuthentication(app: FastifyInstance, port: Authenticate): void {
   app.decorateRequest<Principal | null>('principal', null);
   app.addHook('onRequest', async (request) => {
     request.principal = ANONYMOUS;
     const credentials = credentialsOf(request);
-    if (request.headers.authorization !== undefined && credentials.token === undefined)
+    if (request.headers.authorization !== undefined && credentials.bearer === undefined)
       throw unauthorized('the Authorization header is not a bearer token');
-    if (credentials.token === undefined && credentials.session === undefined) return;
-    const principal = await authenticate(credentials);
-    if (!principal) {
-      throw unauthorized(
-        credentials.token !== undefined
-          ? 'the API token is not valid (unknown, expired or revoked)'
-          : credentials.unsafe && credentials.csrf === undefined
-            ? `the session needs its CSRF token in the ${CSRF_HEADER} header for this request`
-            : 'the session is not valid (expired or signed out), or the CSRF token does not match',
-      );
+    if (credentials.bearer === undefined && credentials.session === undefined) return;
+    try {
+      request.principal = await port(credentials, !SAFE_METHODS.has(request.method));
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      if (error.reason === 'csrf')
+        throw new HttpProblem(
+          403,
+          `${error.message}: send the session's CSRF token in the ${CSRF_HEADER} header`,
+        );
+      throw unauthorized(error.message);
     }
-    request.principal = principal;
   });
 }
 

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '../core/errors.js';
+import { AccessDeniedError } from '../services/identity.js';
 
 /** The media type of every error answer (RFC 9457). */
 export const PROBLEM_TYPE = 'application/problem+json';
@@ -149,21 +150,26 @@ export function installProblemHandlers(app: FastifyInstance): void {
       const p = problem(error.status, error.message, request);
       return sendProblem(reply, error.errors ? { ...p, errors: error.errors } : p);
     }
-    // The services' refusal of an action the principal's role or the sharing rule forbids.
-    if (error.name === 'AccessDeniedError')
+    if (error instanceof AccessDeniedError)
       return sendProblem(reply, problem(403, error.message, request));
     if (error instanceof InputError) {
       const config = request.routeOptions.config;
-      if (config.pathResource && error.column === undefined && /^(no|unknown) /.test(error.message))
-        return sendProblem(reply, problem(404, error.message, request));
       const field =
         error.column === undefined ? '' : (config.fields?.[error.column] ?? error.column);
+      const ofPath =
+        error.column === undefined || Object.hasOwn((request.params ?? {}) as object, field);
+      if (config.pathResource && ofPath && /^(column "[^"]*": )?(no|unknown) /.test(error.message))
+        return sendProblem(reply, problem(404, error.message, request));
       const p = problem(400, error.message, request);
+      const where =
+        error.column !== undefined && ofPath
+          ? 'params'
+          : request.method === 'GET'
+            ? 'querystring'
+            : 'body';
       return sendProblem(reply, {
         ...p,
-        errors: [
-          { in: request.method === 'GET' ? 'querystring' : 'body', field, message: error.message },
-        ],
+        errors: [{ in: where, field, message: error.message }],
       });
     }
     const status = fastifyError.statusCode ?? 500;

@@ -9,7 +9,7 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loadCountryRegistry } from '../services/countries.js';
 import type { Store } from '../services/context.js';
-import { installAuthentication } from './auth.js';
+import { identityAuthenticator, installAuthentication } from './auth.js';
 import type { Authenticate } from './auth.js';
 import { ApiContext } from './context.js';
 import { perMinute } from './limits.js';
@@ -17,7 +17,9 @@ import { HttpProblem, installProblemHandlers, problemSchema, routeNotFound } fro
 import { countryRoutes } from './routes/countries.js';
 import { escalationRoutes } from './routes/escalation.js';
 import { frameworkRoutes } from './routes/frameworks.js';
+import { identityRoutes } from './routes/identity.js';
 import { alertRoutes } from './routes/alerts.js';
+import { caseRoutes } from './routes/cases.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { metaRoutes } from './routes/meta.js';
 import { overrideRoutes } from './routes/overrides.js';
@@ -111,7 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register(fastifyCookie);
-  installAuthentication(app, options.authenticate ?? (async () => undefined));
+  installAuthentication(app, options.authenticate ?? identityAuthenticator(options.store));
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -151,6 +153,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       reportRoutes(api, ctx, writes);
       alertRoutes(api, ctx, writes);
       overrideRoutes(api, ctx, writes);
+      caseRoutes(api, ctx, writes);
+      identityRoutes(api, ctx, perMinute(options.signInsPerMinute ?? 10));
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

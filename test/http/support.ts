@@ -3,6 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Authenticate, Principal } from '../../src/http/auth.js';
 import { buildServer } from '../../src/http/server.js';
 import { loadCountryRegistry } from '../../src/services/countries.js';
+import { AuthenticationError } from '../../src/services/identity.js';
 import { importFile } from '../../src/services/import.js';
 import type { Store } from '../../src/services/context.js';
 import { sharedFile } from '../support/shared-data.js';
@@ -68,8 +69,11 @@ export const USERS: Record<string, Principal> = {
 };
 
 /** An authenticator over `USERS` (the identity service's port, for tests of the HTTP layer alone). */
-export const testAuthenticate: Authenticate = async (c) =>
-  c.token === undefined ? undefined : USERS[c.token];
+export const testAuthenticate: Authenticate = async (c) => {
+  const user = c.bearer === undefined ? undefined : USERS[c.bearer];
+  if (!user) throw new AuthenticationError('invalid-credentials', 'unknown or revoked API token');
+  return user;
+};
 
 /** A server over `store` that knows the test users. */
 export function testServer(store: Store): Promise<FastifyInstance> {
