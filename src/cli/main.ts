@@ -29,6 +29,7 @@ import { panelYears } from '../core/forecast/dataset.js';
 import { registerForecastCommands } from './commands/forecast.js';
 import { registerEscalationCommands } from './commands/escalation.js';
 import { registerIdentityCommands } from './commands/identity.js';
+import { registerPlanCommands } from './commands/plan.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
 
@@ -246,6 +247,7 @@ export function buildProgram(): Command {
   registerForecastCommands(program, db);
   registerEscalationCommands(program, db);
   registerIdentityCommands(program, db);
+  registerPlanCommands(program, db);
 
   program
     .command('start')

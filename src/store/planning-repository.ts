@@ -3,6 +3,11 @@ import { formatScope, parseScope } from '../core/planning/capacity.js';
 import type { NeedsDocument } from '../core/planning/needs.js';
 import type { SituationOverride } from '../core/planning/situation.js';
 import type { ActorKind, Commitment, SituationKind } from '../core/planning/types.js';
+import type { Tlp } from '../core/escalation/types.js';
+import { readVisible } from './access.js';
+import type { Principal, PrivateItems, Purpose } from './access.js';
+import { appendAudit } from './audit-repository.js';
+import type { AuditInput } from './audit-repository.js';
 import type { Store } from './database.js';
 
 /**
@@ -14,8 +19,25 @@ import type { Store } from './database.js';
 /** Who owns an item and how far it may be shared (TLP 2.0 label). */
 export interface Ownership {
   organisation: string | null;
-  tlp: string;
+  tlp: Tlp;
 }
+
+/** How the sharing rule sees a row of a planning table (columns `organisation`, `tlp`). */
+function items(
+  itemType: string,
+  table: string,
+  id: (r: { organisation: string | null; tlp: string } & Record<string, unknown>) => unknown,
+): PrivateItems<{ organisation: string | null; tlp: string } & Record<string, unknown>> {
+  return {
+    itemType,
+    columns: { organisation: `${table}.organisation`, tlp: `${table}.tlp` },
+    describe: (r) => ({ id: String(id(r)), organisationId: r.organisation, tlp: r.tlp as Tlp }),
+  };
+}
+
+const ACTORS = items('capacity-actor', 'capacity_actors', (r) => r.id);
+const NEEDS = items('needs-assessment', 'needs_assessments', (r) => r.id);
+const SITUATIONS = items('situation-judgement', 'situation_overrides', (r) => r.id);
 
 /**
  * Replaces the actors of `actors` (their capacities and links) in one transaction: importing
@@ -25,6 +47,7 @@ export async function replaceActors(
   store: Store,
   actors: readonly CapacityActor[],
   meta: Ownership & { importedFrom: string; importedAt: string },
+  audit: Omit<AuditInput, 'itemType' | 'itemId' | 'at'>,
 ): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     const ids = actors.map((a) => a.id);
@@ -61,13 +84,33 @@ export async function replaceActors(
       a.links.map((l) => ({ actor_id: a.id, linked_actor_id: l })),
     );
     if (links.length > 0) await trx.insertInto('capacity_links').values(links).execute();
+    await appendAudit(trx, [
+      {
+        ...audit,
+        at: meta.importedAt,
+        itemType: 'capacity-map',
+        itemId: meta.importedFrom,
+        detail: { ...audit.detail, actors: ids },
+      },
+    ]);
   });
 }
 
-/** The whole capacity map, actors in id order with their capacities in stored order. */
-export async function loadActors(store: Store): Promise<CapacityActor[]> {
+/** The capacity map `principal` may see, actors in id order with their capacities in stored order. */
+export async function loadActors(
+  store: Store,
+  principal: Principal,
+  purpose: Purpose = 'read',
+): Promise<CapacityActor[]> {
   const [actors, entries, links] = await Promise.all([
-    store.db.selectFrom('capacity_actors').selectAll().orderBy('id').execute(),
+    readVisible(
+      store.db,
+      principal,
+      ACTORS,
+      (visible) =>
+        store.db.selectFrom('capacity_actors').selectAll().where(visible).orderBy('id').execute(),
+      { purpose },
+    ),
     store.db.selectFrom('capacity_entries').selectAll().orderBy('id').execute(),
     store.db.selectFrom('capacity_links').selectAll().orderBy('linked_actor_id').execute(),
   ]);
@@ -119,6 +162,7 @@ export interface NeedsVersion extends Ownership {
 export async function addNeedsVersion(
   store: Store,
   v: Omit<NeedsVersion, 'id' | 'version'>,
+  actor: string,
 ): Promise<NeedsVersion> {
   return store.db.transaction().execute(async (trx) => {
     const last = await trx
@@ -142,18 +186,35 @@ export async function addNeedsVersion(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await appendAudit(trx, [
+      {
+        at: v.at,
+        actor,
+        action: 'create',
+        itemType: 'needs-assessment',
+        itemId: String(row.id),
+        detail: { country: v.countryId, version, tlp: v.tlp },
+      },
+    ]);
     return { ...v, id: Number(row.id), version };
   });
 }
 
-/** A country's versions, oldest first (documents included). */
-export async function listNeedsVersions(store: Store, countryId: string): Promise<NeedsVersion[]> {
-  const rows = await store.db
-    .selectFrom('needs_assessments')
-    .selectAll()
-    .where('country_id', '=', countryId)
-    .orderBy('version')
-    .execute();
+/** A country's versions `principal` may see, oldest first (documents included). */
+export async function listNeedsVersions(
+  store: Store,
+  principal: Principal,
+  countryId: string,
+): Promise<NeedsVersion[]> {
+  const rows = await readVisible(store.db, principal, NEEDS, (visible) =>
+    store.db
+      .selectFrom('needs_assessments')
+      .selectAll()
+      .where('country_id', '=', countryId)
+      .where(visible)
+      .orderBy('version')
+      .execute(),
+  );
   return rows.map((r) => ({
     id: Number(r.id),
     countryId: r.country_id,
@@ -163,7 +224,7 @@ export async function listNeedsVersions(store: Store, countryId: string): Promis
     by: r.created_by,
     at: r.created_at,
     organisation: r.organisation,
-    tlp: r.tlp,
+    tlp: r.tlp as Tlp,
     document: JSON.parse(r.document) as NeedsDocument,
   }));
 }
@@ -180,33 +241,52 @@ export interface StoredSituationOverride extends SituationOverride, Ownership {
 export async function addSituationOverride(
   store: Store,
   o: Omit<StoredSituationOverride, 'id' | 'withdrawnAt'>,
+  actor: string,
 ): Promise<StoredSituationOverride> {
-  const row = await store.db
-    .insertInto('situation_overrides')
-    .values({
-      country_id: o.countryId,
-      situation: o.situation,
-      reason: o.reason,
-      source: o.source,
-      created_by: o.by,
-      created_at: o.at,
-      effective_from: o.effectiveFrom,
-      organisation: o.organisation,
-      tlp: o.tlp,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { ...o, id: Number(row.id) };
+  return store.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('situation_overrides')
+      .values({
+        country_id: o.countryId,
+        situation: o.situation,
+        reason: o.reason,
+        source: o.source,
+        created_by: o.by,
+        created_at: o.at,
+        effective_from: o.effectiveFrom,
+        organisation: o.organisation,
+        tlp: o.tlp,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, [
+      {
+        at: o.at,
+        actor,
+        action: 'create',
+        itemType: 'situation-judgement',
+        itemId: String(row.id),
+        detail: { country: o.countryId, situation: o.situation, tlp: o.tlp },
+      },
+    ]);
+    return { ...o, id: Number(row.id) };
+  });
 }
 
-/** Situation judgements (withdrawn ones too), oldest first; of one country when given. */
+/**
+ * Situation judgements `principal` may see (withdrawn ones too), oldest first; of one country
+ * when given.
+ */
 export async function listSituationOverrides(
   store: Store,
+  principal: Principal,
   countryId?: string,
 ): Promise<StoredSituationOverride[]> {
-  let q = store.db.selectFrom('situation_overrides').selectAll().orderBy('id');
-  if (countryId) q = q.where('country_id', '=', countryId);
-  const rows = await q.execute();
+  const rows = await readVisible(store.db, principal, SITUATIONS, (visible) => {
+    let q = store.db.selectFrom('situation_overrides').selectAll().where(visible).orderBy('id');
+    if (countryId) q = q.where('country_id', '=', countryId);
+    return q.execute();
+  });
   return rows.map((r) => ({
     id: Number(r.id),
     countryId: r.country_id,
@@ -218,7 +298,7 @@ export async function listSituationOverrides(
     effectiveFrom: r.effective_from,
     ...(r.withdrawn_at ? { withdrawnAt: r.withdrawn_at } : {}),
     organisation: r.organisation,
-    tlp: r.tlp,
+    tlp: r.tlp as Tlp,
   }));
 }
 
@@ -227,12 +307,20 @@ export async function withdrawSituationOverride(
   store: Store,
   id: number,
   at: string,
+  actor: string,
 ): Promise<boolean> {
-  const r = await store.db
-    .updateTable('situation_overrides')
-    .set({ withdrawn_at: at })
-    .where('id', '=', id)
-    .where('withdrawn_at', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return store.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('situation_overrides')
+      .set({ withdrawn_at: at })
+      .where('id', '=', id)
+      .where('withdrawn_at', 'is', null)
+      .executeTakeFirst();
+    const done = Number(r.numUpdatedRows) > 0;
+    if (done)
+      await appendAudit(trx, [
+        { at, actor, action: 'withdraw', itemType: 'situation-judgement', itemId: String(id) },
+      ]);
+    return done;
+  });
 }
