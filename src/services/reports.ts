@@ -413,6 +413,13 @@ export async function report(
   return (await listFieldReports(store.db, principal, { key: id }))[0];
 }
 
+/** The report without who reported it, as every export shows it. */
+export function withoutReporter(r: FieldReport): FieldReport {
+  const provenance = { ...r.event.provenance };
+  delete provenance.reportedBy;
+  return { ...r, submittedBy: null, event: { ...r.event, provenance } };
+}
+
 /**
  * Field reports for export (files, other systems): as `reports`, but never RED ones and
  * never who reported them, whoever asks.

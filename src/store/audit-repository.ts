@@ -154,8 +154,9 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<AuditVe
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let entries = 0;
-  // Start below any seq, so that an entry slipped in before the first is seen too.
-  let after = Number.MIN_SAFE_INTEGER;
+  // Start below any seq (the smallest 32-bit integer), so that an entry slipped in before
+  // the first is seen too.
+  let after = -2_147_483_648;
   for (;;) {
     const page = await db
       .selectFrom('audit_log')

@@ -29,7 +29,13 @@ import type { Step, TierPort } from '../../services/escalation.js';
 import { structuralTiers } from '../../services/escalation-tiers.js';
 import { importEvents } from '../../services/events.js';
 import { SYSTEM } from '../../services/identity.js';
-import { exportReports, reports, reviewReport, submitReport } from '../../services/reports.js';
+import {
+  exportReports,
+  reports,
+  reviewReport,
+  submitReport,
+  withoutReporter,
+} from '../../services/reports.js';
 import type { FieldReport } from '../../services/reports.js';
 import { EVENT_KINDS } from '../../sources/events/index.js';
 import type { EventKind } from '../../sources/events/index.js';
@@ -138,7 +144,9 @@ function printStatuses(
   );
 }
 
-function printReports(format: Format, list: readonly FieldReport[]): void {
+function printReports(format: Format, given: readonly FieldReport[]): void {
+  // CSV and JSON leave the machine: never with the identity of the reporter.
+  const list = format === 'table' ? given : given.map(withoutReporter);
   out(
     render(format, { reports: list }, list, [
       { header: 'id', value: (r) => r.event.sourceId },
@@ -377,7 +385,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
           });
         });
         if (o.format === 'json') {
-          out(JSON.stringify(result, null, 2));
+          out(JSON.stringify({ ...result, report: withoutReporter(result.report) }, null, 2));
           return;
         }
         printReports(o.format, [result.report]);
