@@ -285,6 +285,13 @@ onEveryStore('plans, needs and capacity on real data', (target) => {
       needed.includes('conflict-monitoring') && needed.includes('accountability-signalling'),
     );
     assert.ok(!gapIds.includes('conflict-monitoring'), 'the planted monitors cover it');
+    // The example map leaves these without any actor (docs/toolkit.md), and Myanmar's plan needs them.
+    for (const id of ['arms-flow-interdiction', 'civilian-harm-mitigation']) {
+      assert.ok(needed.includes(id), `${id} in the plan`);
+      assert.deepEqual(report.gaps.find((g) => g.measureId === id)?.countries, ['mmr']);
+    }
+    const weak = report.gaps.find((g) => g.measureId === 'envoys');
+    assert.equal(weak, undefined, 'the planted envoy office (medium, MMR) closes that gap');
     const accountability = report.matrix.find((m) => m.measureId === 'conflict-monitoring')!;
     assert.equal(accountability.byActor['test-monitors'], 1);
     const before = await tableCounts(store, [
