@@ -1,10 +1,11 @@
-// Builds the dashboard: bundles web/src/main.ts with esbuild into dist/web/app.js, copies
+// Builds the dashboard: bundles web/src/main.ts with esbuild into dist/web/app.js (views
+// other than the world view in chunks/, loaded on first use), copies
 // the page and its styles, and ships the Natural Earth boundaries of world-atlas
 // (atlas/countries-110m.json and -50m.json) with the ISO numeric → alpha-3 join of the
 // country registry (atlas/iso-codes.json), so the maps work without a network.
 // `--dev`: no minification (readable stack traces while developing).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +15,16 @@ const out = join(root, 'dist', 'web');
 const dev = process.argv.includes('--dev');
 const require = createRequire(import.meta.url);
 
+rmSync(join(out, 'chunks'), { recursive: true, force: true });
 mkdirSync(join(out, 'atlas'), { recursive: true });
 const started = Date.now();
 await build({
   entryPoints: [join(root, 'web', 'src', 'main.ts')],
-  outfile: join(out, 'app.js'),
+  outdir: out,
+  entryNames: 'app',
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  splitting: true,
   format: 'esm',
   target: ['chrome110', 'firefox110', 'safari16'],
   minify: !dev,

@@ -13,6 +13,7 @@ import { openStore } from '../../src/services/context.js';
 import type { Store } from '../../src/services/context.js';
 import { EscalationMonitor } from '../../src/services/escalation.js';
 import { importEvents } from '../../src/services/events.js';
+import { createOrganisation, createUser } from '../../src/services/identity.js';
 import { syncSources } from '../../src/services/sync.js';
 import { sharedDataDir, sharedFile } from '../support/shared-data.js';
 
@@ -33,6 +34,9 @@ export const NOW = '2026-01-15T00:00:00.000Z';
 
 /** The as-of year the views are opened at (the data's slice ends in 2014). */
 export const YEAR = 2014;
+
+/** The analyst the tests sign in as (organisation `upo`, a UN office). */
+export const ANALYST = { username: 'analyst', password: 'correct horse battery staple' };
 
 /** The desktop viewport of the snapshots (a 1366×768 laptop). */
 export const LAPTOP = { width: 1366, height: 768 };
@@ -57,7 +61,8 @@ export interface Dashboard {
 /**
  * Builds the dashboard (`scripts/build-web.mjs`), fills a fresh SQLite store with every file
  * of the shared data folder (as `lens sync --from` does) and the UCDP GED sample (events,
- * statuses and alerts as of the end of 2014), serves it on a free port and starts Chromium.
+ * statuses and alerts as of the end of 2014), adds the analyst `ANALYST`, serves it on a
+ * free port and starts Chromium.
  */
 export async function startDashboard(): Promise<Dashboard> {
   const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-web.mjs')], {
@@ -77,6 +82,19 @@ export async function startDashboard(): Promise<Dashboard> {
     names: (id) => registry.byId(id)?.name ?? id,
   });
   await monitor.refreshMany(events.countryIds, `${YEAR}-12-31`, NOW);
+  const operator = { kind: 'system' } as const;
+  await createOrganisation(store, operator, {
+    id: 'upo',
+    name: 'Prevention office',
+    kind: 'un-office',
+    now: NOW,
+  });
+  await createUser(store, operator, {
+    ...ANALYST,
+    organisationId: 'upo',
+    role: 'analyst',
+    now: NOW,
+  });
   const app = await buildServer({ store, webRoot: join(root, 'dist', 'web') });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -133,39 +151,41 @@ export async function compareSnapshot(page: Page, name: string, png: Buffer): Pr
     writeFileSync(file, png);
     return 0;
   }
-  const expected = readFileSync(file).toString('base64');
-  const actual = png.toString('base64');
-  return page.evaluate(
-    async ({ expected, actual, tolerance }) => {
-      const load = (b64: string) =>
-        new Promise<HTMLImageElement>((ok, fail) => {
-          const img = new Image();
-          img.onload = () => ok(img);
-          img.onerror = () => fail(new Error('not a PNG'));
-          img.src = `data:image/png;base64,${b64}`;
-        });
-      const [a, b] = await Promise.all([load(expected), load(actual)]);
-      if (a.width !== b.width || a.height !== b.height) return 1;
-      const pixels = (img: HTMLImageElement) => {
-        const canvas = document.createElement('canvas');
-        canvas.width = img.width;
-        canvas.height = img.height;
-        const ctx = canvas.getContext('2d')!;
-        ctx.drawImage(img, 0, 0);
-        return ctx.getImageData(0, 0, img.width, img.height).data;
-      };
-      const [x, y] = [pixels(a), pixels(b)];
-      let changed = 0;
-      for (let i = 0; i < x.length; i += 4) {
-        if (
-          Math.abs(x[i]! - y[i]!) > tolerance ||
-          Math.abs(x[i + 1]! - y[i + 1]!) > tolerance ||
-          Math.abs(x[i + 2]! - y[i + 2]!) > tolerance
-        )
-          changed++;
-      }
-      return changed / (x.length / 4);
-    },
-    { expected, actual, tolerance: CHANNEL_TOLERANCE },
-  );
+  const args = JSON.stringify({
+    expected: readFileSync(file).toString('base64'),
+    actual: png.toString('base64'),
+    tolerance: CHANNEL_TOLERANCE,
+  });
+  return page.evaluate(`(${COMPARE_IN_PAGE})(${args})`) as Promise<number>;
 }
+
+/**
+ * The comparison, run in the page as plain JavaScript source (so that no helper of the
+ * test's own compiler leaks into it): both PNGs drawn on canvases, pixels compared channel
+ * by channel; 1 when the sizes differ.
+ */
+const COMPARE_IN_PAGE = `async ({ expected, actual, tolerance }) => {
+  const load = (b64) => new Promise((ok, fail) => {
+    const img = new Image();
+    img.onload = () => ok(img);
+    img.onerror = () => fail(new Error('not a PNG'));
+    img.src = 'data:image/png;base64,' + b64;
+  });
+  const [a, b] = await Promise.all([load(expected), load(actual)]);
+  if (a.width !== b.width || a.height !== b.height) return 1;
+  const pixels = (img) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    return ctx.getImageData(0, 0, img.width, img.height).data;
+  };
+  const x = pixels(a);
+  const y = pixels(b);
+  let changed = 0;
+  for (let i = 0; i < x.length; i += 4) {
+    if (Math.abs(x[i] - y[i]) > tolerance || Math.abs(x[i + 1] - y[i + 1]) > tolerance || Math.abs(x[i + 2] - y[i + 2]) > tolerance) changed++;
+  }
+  return changed / (x.length / 4);
+}`;

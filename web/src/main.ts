@@ -9,27 +9,53 @@ import { currentHash, match } from './router.js';
 import type { Route } from './router.js';
 import { currentUser, displayName, orgOf } from './session.js';
 import { notice } from './ui.js';
-import { alertsView } from './views/alerts.js';
-import { backtestView } from './views/backtest.js';
-import { briefView } from './views/brief.js';
-import { casesView } from './views/cases.js';
-import { countryView } from './views/country.js';
-import { reportView } from './views/report.js';
-import { signinView } from './views/signin.js';
 import { watchlistView } from './views/watchlist.js';
 import { worldView } from './views/world.js';
 import { flushOutbox } from './outbox.js';
+import type { View } from './router.js';
+
+/**
+ * A view loaded on first use: the charts library goes with the views that draw charts,
+ * so the world view, the first one shown, loads and parses less.
+ */
+function lazy<K extends string>(load: () => Promise<Record<K, View>>, name: K): View {
+  return async (ctx) => (await load())[name](ctx);
+}
 
 const ROUTES: Route[] = [
   { pattern: '/world', view: worldView, title: 'World' },
   { pattern: '/watchlist', view: watchlistView, title: 'Watchlist' },
-  { pattern: '/country/:id', view: countryView, title: 'Country' },
-  { pattern: '/country/:id/brief', view: briefView, title: 'Country brief' },
-  { pattern: '/alerts', view: alertsView, title: 'Alerts' },
-  { pattern: '/cases', view: casesView, title: 'Cases' },
-  { pattern: '/report', view: reportView, title: 'Field report' },
-  { pattern: '/backtest', view: backtestView, title: 'Backtest' },
-  { pattern: '/signin', view: signinView, title: 'Sign in' },
+  {
+    pattern: '/country/:id',
+    view: lazy(() => import('./views/country.js'), 'countryView'),
+    title: 'Country',
+  },
+  {
+    pattern: '/country/:id/brief',
+    view: lazy(() => import('./views/brief.js'), 'briefView'),
+    title: 'Country brief',
+  },
+  {
+    pattern: '/alerts',
+    view: lazy(() => import('./views/alerts.js'), 'alertsView'),
+    title: 'Alerts',
+  },
+  { pattern: '/cases', view: lazy(() => import('./views/cases.js'), 'casesView'), title: 'Cases' },
+  {
+    pattern: '/report',
+    view: lazy(() => import('./views/report.js'), 'reportView'),
+    title: 'Field report',
+  },
+  {
+    pattern: '/backtest',
+    view: lazy(() => import('./views/backtest.js'), 'backtestView'),
+    title: 'Backtest',
+  },
+  {
+    pattern: '/signin',
+    view: lazy(() => import('./views/signin.js'), 'signinView'),
+    title: 'Sign in',
+  },
 ];
 
 const NAV: [string, string][] = [
@@ -84,7 +110,7 @@ async function drawAccount(): Promise<void> {
       replace(account, h('a', { href: '#/signin' }, 'Sign in'));
       return;
     }
-    const org = me.organisation ? orgOf(me.organisation).name : undefined;
+    const org = me.organisation ? orgOf(me.organisation).name : me.organisationId;
     replace(
       account,
       h('span', { class: 'who' }, displayName(me)),

@@ -1,97 +1,164 @@
 /**
- * Cases: the workflow board from warning to decision. Each case moves through the steps
- * the server defines (warning, assessment, advice, decision by default); a card's button
- * records the next step.
+ * Cases: the workflow board from warning to decision. Open alerts are the warnings (a case
+ * is opened from one); a case then goes through assessment, advice and decision, each step
+ * started and completed by an analyst; the last column holds the decided cases with the
+ * time from warning to decision.
  */
 import { getAll, post } from '../api.js';
 import { namesById } from '../data.js';
 import { h, replace } from '../dom.js';
+import type { Child } from '../dom.js';
 import { stamp } from '../format.js';
 import type { RouteContext } from '../router.js';
 import { link } from '../router.js';
+import type { Alert } from '../types.js';
 import { notice } from '../ui.js';
 
-/** A case as the board reads it. */
-interface Case {
-  id: number | string;
-  title?: string;
-  countryId?: string;
-  country?: string | { id: string; name: string };
+/** One step of a case. */
+interface CaseStep {
   step: string;
-  steps?: { step: string; at: string; by?: string; note?: string }[];
-  updatedAt?: string;
-  sharing?: string;
+  status: 'waiting' | 'open' | 'in-progress' | 'done';
+  ownerUsername: string | null;
+  dueAt: string | null;
+  completedAt: string | null;
+  overdue: boolean;
+  note?: string | null;
 }
 
-/** The default steps, in order, when the server does not list its own. */
-const STEPS = ['warning', 'assessment', 'advice', 'decision'];
+/** A case as the API lists it. */
+interface Case {
+  id: number;
+  alertId: number;
+  countryId: string;
+  fastTrack: boolean;
+  tlp: string;
+  status: 'open' | 'decided';
+  openedAt: string;
+  decidedAt: string | null;
+  decision: string | null;
+  steps: CaseStep[];
+  currentStep: string | null;
+  warningToDecisionHours: number | null;
+  elapsedHours: number;
+}
 
-/** Draws the board. Resolves when the cases are on it. */
+const STEPS = ['assessment', 'advice', 'decision'];
+
+/** Draws the board. Resolves when the cases and warnings are on it. */
 export async function casesView(ctx: RouteContext): Promise<void> {
   const { main } = ctx;
-  const [cases, names] = await Promise.all([
+  const [cases, alerts, names] = await Promise.all([
     getAll<Case>('/cases'),
+    getAll<Alert>('/alerts', { filter: 'open' }),
     namesById().catch(() => new Map<string, string>()),
   ]);
-  const steps = [...STEPS, ...new Set(cases.map((c) => c.step).filter((s) => !STEPS.includes(s)))];
   const board = h('div', { class: 'board', id: 'board' });
-  const countryOf = (c: Case) =>
-    typeof c.country === 'object' ? c.country.id : (c.countryId ?? c.country ?? '');
-  const draw = () =>
+  const country = (id: string) => h('a', { href: link(`/country/${id}`) }, names.get(id) ?? id);
+  const act = (label: string, run: () => Promise<void>, result: HTMLElement) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        on: {
+          click: async () => {
+            try {
+              await run();
+              draw();
+            } catch (error) {
+              replace(result, notice(error));
+            }
+          },
+        },
+      },
+      label,
+    );
+  const replaceCase = (updated: Case) => {
+    const i = cases.findIndex((c) => c.id === updated.id);
+    if (i >= 0) cases[i] = updated;
+    else cases.unshift(updated);
+  };
+  const column = (id: string, title: string, cards: Child[]) =>
+    h(
+      'section',
+      { class: 'column', 'aria-labelledby': `col-${id}`, 'data-step': id },
+      h('h2', { id: `col-${id}` }, `${title} (${cards.length})`),
+      h('ul', {}, ...cards),
+    );
+  const caseCard = (c: Case) => {
+    const result = h('span', { class: 'form-result', 'aria-live': 'polite' });
+    const step = c.steps.find((s) => s.step === c.currentStep);
+    const move = (action: 'start' | 'complete') => async () => {
+      const note =
+        action === 'complete' && step?.step === 'decision'
+          ? (prompt('The decision taken:') ?? '')
+          : undefined;
+      replaceCase(
+        await post<Case>(
+          `/cases/${c.id}/steps/${step!.step}`,
+          note ? { action, note } : { action },
+        ),
+      );
+    };
+    return h(
+      'li',
+      { class: `card${c.fastTrack ? ' fast-track' : ''}`, 'data-case': c.id },
+      h(
+        'strong',
+        {},
+        country(c.countryId),
+        c.fastTrack ? h('span', { class: 'imminent' }, ' fast track') : null,
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        `case ${c.id} from alert ${c.alertId} · ${c.tlp} · ${c.status === 'decided' ? `decided in ${c.warningToDecisionHours} h` : `${c.elapsedHours} h since the warning`}`,
+        step?.ownerUsername ? ` · ${step.ownerUsername}` : '',
+        step?.dueAt ? ` · due ${stamp(step.dueAt)}` : '',
+        step?.overdue ? h('strong', { class: 'imminent' }, ' overdue') : null,
+      ),
+      c.decision ? h('p', {}, `Decision: ${c.decision}`) : null,
+      step && step.status !== 'done' && step.status !== 'waiting'
+        ? act(
+            step.status === 'open' ? `Start ${step.step}` : `Complete ${step.step}`,
+            move(step.status === 'open' ? 'start' : 'complete'),
+            result,
+          )
+        : null,
+      result,
+    );
+  };
+  const draw = () => {
+    const withCase = new Set(cases.map((c) => c.alertId));
+    const warnings = alerts
+      .filter((a) => !withCase.has(a.id))
+      .map((a) => {
+        const result = h('span', { class: 'form-result', 'aria-live': 'polite' });
+        return h(
+          'li',
+          { class: 'card', 'data-alert': a.id },
+          h('strong', {}, country(a.countryId)),
+          h('p', { class: 'muted' }, `${a.title} · ${a.sharing}`),
+          act(
+            'Open a case',
+            async () => replaceCase(await post<Case>('/cases', { alertId: a.id })),
+            result,
+          ),
+          result,
+        );
+      });
     replace(
       board,
-      ...steps.map((step, i) => {
-        const here = cases.filter((c) => c.step === step);
-        return h(
-          'section',
-          { class: 'column', 'aria-labelledby': `col-${step}`, 'data-step': step },
-          h('h2', { id: `col-${step}` }, `${step} (${here.length})`),
-          h(
-            'ul',
-            {},
-            ...here.map((c) => {
-              const result = h('span', { class: 'form-result', 'aria-live': 'polite' });
-              const next = steps[i + 1];
-              const id = countryOf(c);
-              return h(
-                'li',
-                { class: 'card', 'data-case': c.id },
-                h('strong', {}, c.title ?? `Case ${c.id}`),
-                h(
-                  'p',
-                  { class: 'muted' },
-                  id ? h('a', { href: link(`/country/${id}`) }, names.get(id) ?? id) : null,
-                  c.updatedAt ? ` · ${stamp(c.updatedAt)}` : '',
-                  c.sharing ? ` · ${c.sharing}` : '',
-                ),
-                next
-                  ? h(
-                      'button',
-                      {
-                        type: 'button',
-                        on: {
-                          click: async () => {
-                            try {
-                              const updated = await post<Case>(`/cases/${c.id}/steps/${next}`);
-                              Object.assign(c, updated ?? { step: next });
-                              c.step = updated?.step ?? next;
-                              draw();
-                            } catch (error) {
-                              replace(result, notice(error));
-                            }
-                          },
-                        },
-                      },
-                      `Move to ${next}`,
-                    )
-                  : null,
-                result,
-              );
-            }),
-          ),
-        );
-      }),
+      column('warning', 'Warning', warnings),
+      ...STEPS.map((s) =>
+        column(
+          s,
+          s[0]!.toUpperCase() + s.slice(1),
+          cases.filter((c) => c.currentStep === s).map(caseCard),
+        ),
+      ),
+      column('decided', 'Decided', cases.filter((c) => c.status === 'decided').map(caseCard)),
     );
+  };
   replace(
     main,
     h(
@@ -101,7 +168,11 @@ export async function casesView(ctx: RouteContext): Promise<void> {
         'header',
         { class: 'view-header' },
         h('h1', { id: 'view-title', tabindex: -1 }, 'Cases'),
-        h('p', { class: 'caption' }, 'From warning to assessment, advice and decision.'),
+        h(
+          'p',
+          { class: 'caption' },
+          'From warning to assessment, advice and decision; imminent warnings go on the fast track.',
+        ),
       ),
       board,
     ),

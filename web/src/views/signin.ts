@@ -22,7 +22,11 @@ export async function signinView(ctx: RouteContext): Promise<void> {
   const result = h('div', { 'aria-live': 'polite', class: 'form-result' });
   if (me) {
     const orgs = (me.organisations ?? []).map(orgOf);
-    const current = me.organisation ? orgOf(me.organisation) : undefined;
+    const current = me.organisation
+      ? orgOf(me.organisation)
+      : me.organisationId
+        ? orgOf(me.organisationId)
+        : undefined;
     const select = h(
       'select',
       { id: 'organisation' },

@@ -65,11 +65,15 @@ export async function worldView(ctx: RouteContext): Promise<void> {
   let measure: Measure = query.get('measure') === 'probability' ? 'probability' : 'tier';
   const framework = query.get('framework') ?? undefined;
   const lastYear = Number(query.get('to')) || new Date().getFullYear();
-  const [features, countries] = await Promise.all([countryFeatures('110m'), countryList()]);
-  const byId = new Map<string, CountryItem>(countries.map((c) => [c.id, c]));
-  const isoById = new Map<string, string>(
-    countries.flatMap((c) => (c.iso3 ? [[c.id, c.iso3] as const] : [])),
-  );
+  const features = countryFeatures('110m');
+  // Forecast rows name countries by registry id only: the list gives their ISO codes.
+  const registry = countryList().then((countries) => ({
+    byId: new Map<string, CountryItem>(countries.map((c) => [c.id, c])),
+    isoById: new Map<string, string>(
+      countries.flatMap((c) => (c.iso3 ? [[c.id, c.iso3] as const] : [])),
+    ),
+  }));
+  registry.catch(() => undefined);
 
   const tierCache = new Map<number, Promise<Map<string, MapDatum>>>();
   const probabilityCache = new Map<
@@ -82,8 +86,8 @@ export async function worldView(ctx: RouteContext): Promise<void> {
       found = get<AssessReport>('/assessments', { asOf: year, framework }).then((r) => {
         const out = new Map<string, MapDatum>();
         for (const a of r.assessments) {
-          const iso = a.country.iso3 ?? isoById.get(a.country.id);
-          if (iso === undefined) continue;
+          const iso = a.country.iso3;
+          if (!iso) continue;
           out.set(iso, {
             countryId: a.country.id,
             name: a.country.name,
@@ -111,7 +115,8 @@ export async function worldView(ctx: RouteContext): Promise<void> {
       found = get<ForecastReport>('/forecasts', {
         origin: origin === 'latest' ? undefined : origin,
         all: true,
-      }).then((r) => {
+      }).then(async (r) => {
+        const { byId, isoById } = await registry;
         const out = new Map<string, MapDatum>();
         for (const f of r.forecasts) {
           const iso = isoById.get(f.countryId);
@@ -225,7 +230,7 @@ export async function worldView(ctx: RouteContext): Promise<void> {
           ? `Structural risk tier of every country as of the end of ${year}`
           : `Forecast probability of a new mass killing in ${year + 1}–${year + 2}, from the model of ${year}`;
       if (!map) {
-        map = choropleth(features, data, { label, onOpen: open });
+        map = choropleth(await features, data, { label, onOpen: open });
         mapHolder.replaceChildren(map.el);
       } else map.update(data);
       const counted = TIERS.map((t) => [...data.values()].filter((d) => d.value === t).length);
