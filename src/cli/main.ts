@@ -28,6 +28,7 @@ import {
 import { panelYears } from '../core/forecast/dataset.js';
 import { registerForecastCommands } from './commands/forecast.js';
 import { registerEscalationCommands } from './commands/escalation.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerPlanCommands } from './commands/plan.js';
 
@@ -246,6 +247,7 @@ export function buildProgram(): Command {
   registerRiskCommands(program, db);
   registerForecastCommands(program, db);
   registerEscalationCommands(program, db);
+  registerServeCommands(program, db);
   registerIdentityCommands(program, db);
   registerPlanCommands(program, db);
 

@@ -103,3 +103,13 @@ export function requireScope(scope: Scope) {
 export function actorName(p: Principal): string {
   return p.kind === 'user' ? p.username : p.kind;
 }
+
+/**
+ * What decides what a principal may see (kind, organisation, role, token scopes): the part
+ * of a cache key that keeps one reader's answers from another.
+ */
+export function visibilityKey(p: Principal): string {
+  return p.kind === 'user'
+    ? `user:${p.organisationId}:${p.role}:${p.scopes?.join(',') ?? '*'}`
+    : p.kind;
+}

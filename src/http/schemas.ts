@@ -121,11 +121,14 @@ export const countryRef = open(
   'a country: registry id, name, and its COW and ISO 3166 alpha-3 codes',
 );
 
-const problemRef = { $ref: 'Problem#' };
+const problemAnswer = {
+  description: 'an RFC 9457 problem document',
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+};
 
 /** The error answers every route may give, besides its own. */
 export function errors(...statuses: number[]): Record<number, unknown> {
   const out: Record<number, unknown> = {};
-  for (const s of [400, ...statuses, 500]) out[s] = problemRef;
+  for (const s of [400, ...statuses, 500]) out[s] = problemAnswer;
   return out;
 }

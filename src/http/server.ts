@@ -23,6 +23,7 @@ import { caseRoutes } from './routes/cases.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { metaRoutes } from './routes/meta.js';
 import { overrideRoutes } from './routes/overrides.js';
+import { planningRoutes } from './routes/planning.js';
 import { reportRoutes } from './routes/reports.js';
 import { riskRoutes } from './routes/risk.js';
 
@@ -149,6 +150,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       riskRoutes(api, ctx);
       forecastRoutes(api, ctx);
       escalationRoutes(api, ctx);
+      planningRoutes(api, ctx);
       const writes = perMinute(options.writesPerMinute ?? 600);
       reportRoutes(api, ctx, writes);
       alertRoutes(api, ctx, writes);

@@ -225,6 +225,30 @@ onEveryStore('HTTP API', (target) => {
     problem(await app.inject({ url: '/api/v1/forecasts?spec=nothing-like-it' }), 400);
   });
 
+  it('plans prevention for a country, drafts its needs and finds capacity gaps', async () => {
+    const p = json<{ plan: { countryId: string; measures: unknown[]; risk: { tier: string } } }>(
+      await app.inject({ url: '/api/v1/countries/sdn/plan?asOf=2012' }),
+    );
+    assert.equal(p.plan.countryId, 'sdn');
+    assert.equal(p.plan.risk.tier, 'extreme');
+    assert.ok(p.plan.measures.length > 0);
+    const n = json<{ countryId: string; parts: Record<string, unknown[]> }>(
+      await app.inject({ url: '/api/v1/countries/sdn/needs?asOf=2012' }),
+    );
+    assert.equal(n.countryId, 'sdn');
+    assert.ok(Object.values(n.parts).some((items) => items.length > 0));
+    const g = json<{ countries: number; gaps: unknown[] }>(
+      await app.inject({ url: '/api/v1/capacity/gaps?region=africa&asOf=2012' }),
+    );
+    assert.ok(g.countries > 40, `${g.countries} countries in Africa`);
+    problem(await app.inject({ url: '/api/v1/countries/narnia/plan' }), 404);
+    assert.equal(
+      problem(await app.inject({ url: '/api/v1/capacity/gaps?region=atlantis' }), 400).errors?.[0]
+        ?.field,
+      'region',
+    );
+  });
+
   it('gives the escalation status and a timeline', async () => {
     const s = json<{ asOf: string; statuses: { countryId: string; stage: string }[] }>(
       await app.inject({ url: '/api/v1/escalation/status?asOf=2012&all=true' }),

@@ -3,7 +3,7 @@ import type { Country } from '../../core/countries/types.js';
 import { showCountryData } from '../../services/data.js';
 import type { ApiContext } from '../context.js';
 import { paginate } from '../pagination.js';
-import { countryPath, dateParam } from '../params.js';
+import { countryPath, dateParam, today } from '../params.js';
 import { dateOrYear, errors, list, open, page, pageQuery, query, text, year } from '../schemas.js';
 
 const countryItem = open(
@@ -56,11 +56,13 @@ export function countryRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const y = request.query.year;
-      const all = ctx.registry
-        .all()
-        .filter((c) => y === undefined || ((c.from ?? -Infinity) <= y && y <= (c.to ?? Infinity)))
-        .map((c) => summary(ctx, c, y))
-        .sort((a, b) => a.id.localeCompare(b.id));
+      const all = await ctx.results.get(`countries:${y ?? ''}`, async () =>
+        ctx.registry
+          .all()
+          .filter((c) => y === undefined || ((c.from ?? -Infinity) <= y && y <= (c.to ?? Infinity)))
+          .map((c) => summary(ctx, c, y))
+          .sort((a, b) => a.id.localeCompare(b.id)),
+      );
       return paginate(all, (c) => c.id, request.query);
     },
   );
@@ -101,7 +103,7 @@ export function countryRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: ['countries'],
         summary:
-          'The values known for a country on a date (latest year of each variable, or one year), with their sources',
+          'The values known for a country on a date (latest year of each variable, or one year), with their sources (cached per data version)',
         params: idPath,
         querystring: query({
           asOf: { ...dateOrYear, description: 'as known on this date (default today)' },
@@ -134,7 +136,10 @@ export function countryRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const c = countryPath(ctx, request.params.id);
       const q = request.query;
       const asOf = q.asOf === undefined ? undefined : dateParam(q.asOf, 'asOf');
-      const result = await showCountryData(ctx.store, ctx.registry, c.id, { year: q.year, asOf });
+      const key = `data:${c.id}:${asOf ?? today()}:${q.year ?? ''}:${await ctx.dataVersion()}`;
+      const result = await ctx.results.get(key, () =>
+        showCountryData(ctx.store, ctx.registry, c.id, { year: q.year, asOf }),
+      );
       const filter = q.variable;
       return filter
         ? { ...result, values: result.values.filter((v) => v.variable.includes(filter)) }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { EscalationMonitor, STEPS, countriesIn, loadRules } from '../../services/escalation.js';
+import type { Principal } from '../../services/identity.js';
 import type { Step, TierPort } from '../../services/escalation.js';
 import { structuralTiers } from '../../services/escalation-tiers.js';
 import type { ApiContext } from '../context.js';
@@ -90,12 +91,18 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const q = request.query;
       const asOf = q.asOf === undefined ? today() : dateParam(q.asOf, 'asOf');
-      const result = await ctx.live.get(`status:${asOf}:${q.rules ?? ''}`, async () => {
+      // Statuses are computed from the events this reader may see, so the cache is per reader.
+      const reader = readerKey(request.principal);
+      const result = await ctx.live.get(`status:${asOf}:${q.rules ?? ''}:${reader}`, async () => {
         const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { asOf }));
         return {
           asOf,
           rules: monitor.rulesRef,
-          statuses: await monitor.statusAsOf(countriesIn(ctx.registry.all(), asOf), asOf),
+          statuses: await monitor.statusAsOf(
+            countriesIn(ctx.registry.all(), asOf),
+            asOf,
+            request.principal,
+          ),
         };
       });
       return q.all
@@ -178,10 +185,10 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const country = countryParam(ctx, q.country, 'country', last);
       const years = Array.from({ length: last - first + 1 }, (_, i) => first + i);
       const entries = await ctx.live.get(
-        `timeline:${country.id}:${from}:${to}:${q.step}:${q.rules ?? ''}`,
+        `timeline:${country.id}:${from}:${to}:${q.step}:${q.rules ?? ''}:${readerKey(request.principal)}`,
         async () => {
           const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { years }));
-          return monitor.timeline(country.id, from, to, q.step);
+          return monitor.timeline(country.id, from, to, q.step, request.principal);
         },
       );
       const key = (e: (typeof entries)[number]) =>
@@ -198,4 +205,11 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       };
     },
   );
+}
+
+/** What decides which events a reader sees: the cache key of reader-specific results. */
+function readerKey(p: Principal): string {
+  return p.kind === 'user'
+    ? `${p.organisationId}:${p.role}:${(p.scopes ?? ['session']).join('+')}`
+    : p.kind;
 }

@@ -10,6 +10,7 @@ import {
 } from '../../services/backtest.js';
 import { listEpisodesByDecade } from '../../services/episodes.js';
 import { loadFramework } from '../../services/frameworks.js';
+import type { Framework } from '../../core/frameworks/types.js';
 import { overridesFor } from '../../services/overrides.js';
 import type { Principal } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -46,6 +47,11 @@ const yearWindow = {
   description: 'Y1-Y2 (or one year)',
 } as const;
 
+/** A framework by reference, read once (framework files ship with the code). */
+function frameworkOf(ctx: ApiContext, ref: string): Promise<Framework> {
+  return ctx.results.get(`framework:${ref}`, () => loadFramework(ref));
+}
+
 /**
  * The structural assessment of every country on `asOf` with the overrides `principal` may
  * see (applied or not), cached per framework, date, those overrides and data version: the trend and the single-country answers
@@ -58,7 +64,7 @@ async function world(
   asOf: string,
   applyOverrides: boolean,
 ): Promise<AssessReport> {
-  const framework = await loadFramework(frameworkRef);
+  const framework = await frameworkOf(ctx, frameworkRef);
   const [version, overrides] = await Promise.all([
     ctx.dataVersion(),
     overridesFor(ctx.store, principal, framework.id),
@@ -113,7 +119,7 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const own = report.assessments.filter((a) => a.country.id === country.id);
       if (own.length > 0) return { ...report, assessments: own };
       // Not a state on that date: assessed alone, as `lens assess --country` does.
-      const framework = await loadFramework(q.framework);
+      const framework = await frameworkOf(ctx, q.framework);
       return assessWorld(ctx.store, ctx.registry.all(), {
         framework: q.framework,
         asOf,
@@ -165,7 +171,7 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (from > to) throw badField('from', `${from} is after to ${to}`);
       if (to - from > 40) throw badField('from', 'spans more than 41 years');
       const country = countryParam(ctx, q.country, 'country', to);
-      const framework = await loadFramework(q.framework);
+      const framework = await frameworkOf(ctx, q.framework);
       const points = [];
       for (let y = from; y <= to; y++) {
         const asOf = `${y}-12-31`;
