@@ -26,6 +26,7 @@ import { importEvents } from '../src/services/events.js';
 import { mapGedRow } from '../src/sources/events/ucdp-ged.js';
 import type { Store } from '../src/store/database.js';
 import { countriesWithEvents, eventValues, insertEvents } from '../src/store/events-repository.js';
+import { SYSTEM } from '../src/store/access.js';
 import type { EventCells } from '../src/store/events-repository.js';
 import { generateGedEvents, writeGedCsv } from '../test/fixtures/events/generate-ged.js';
 
@@ -140,7 +141,7 @@ async function statusOfAll(store: Store, monitor: EscalationMonitor): Promise<vo
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
     const c = cpuMs();
-    const statuses = await monitor.statusAsOf(ids, STATUS_DATE);
+    const statuses = await monitor.statusAsOf(ids, STATUS_DATE, SYSTEM);
     times.push(performance.now() - t);
     cpu.push(cpuMs() - c);
     active = statuses.filter((s) => s.stage !== 'none').length;

@@ -26,6 +26,7 @@ import type { EscalationEvent, EventFacts, Tlp } from '../core/escalation/types.
 import { TLP_LEVELS, factsOf } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
 import type { Tier } from '../core/frameworks/types.js';
+import type { Principal } from '../store/access.js';
 import type { Store } from '../store/database.js';
 import type { Schema } from '../store/schema.js';
 import {
@@ -41,6 +42,7 @@ import type { AuditInput } from '../store/audit-repository.js';
 import {
   eventValues,
   insertEvents,
+  factsVisibleTo,
   loadFacts,
   ownerOfEvidence,
 } from '../store/events-repository.js';
@@ -232,13 +234,18 @@ export class EscalationMonitor {
    * statuses): one event query and one marker query for all of them. Sorted: imminent first,
    * then by stage, red flags and fired indicators, then id.
    */
-  async statusAsOf(countryIds: readonly string[], asOf: string): Promise<CountryStatus[]> {
+  async statusAsOf(
+    countryIds: readonly string[],
+    asOf: string,
+    reader: Principal,
+  ): Promise<CountryStatus[]> {
     const [facts, markers] = await Promise.all([
       loadFacts(this.store, this.store.db, {
         countryIds,
         windows: this.factWindows(asOf),
         to: asOf,
         reportStates: this.rules.reportStates,
+        visible: await factsVisibleTo(this.store.db, reader),
       }),
       this.markers({ asOf, countryIds }),
     ]);
@@ -414,6 +421,7 @@ export class EscalationMonitor {
     from: string,
     to: string,
     step: Step,
+    reader: Principal,
   ): Promise<TimelineEntry[]> {
     const start = addDays(from, -(this.compiled.lookbackDays - 1));
     const [facts, markers] = await Promise.all([
@@ -422,6 +430,7 @@ export class EscalationMonitor {
         from: start,
         to,
         reportStates: this.rules.reportStates,
+        visible: await factsVisibleTo(this.store.db, reader),
       }),
       this.markers({
         asOf: to,

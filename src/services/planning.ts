@@ -126,7 +126,7 @@ export async function planningFacts(
   const monitor = await EscalationMonitor.open(store, { tiers: (id) => tiers.get(id) });
   const variables = Object.values(SERIES_VARIABLES).flat();
   const [statuses, events, values] = await Promise.all([
-    monitor.statusAsOf(ids, asOf),
+    monitor.statusAsOf(ids, asOf, principal),
     loadFacts(store, store.db, {
       countryIds: ids,
       from: addDays(asOf, -(ATTACK_WINDOW_DAYS - 1)),

@@ -1,6 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Expression, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
 import type { ReviewState } from '../core/escalation/rules.js';
 import type { EventCategory } from '../core/escalation/taxonomy.js';
 import type {
@@ -14,7 +14,7 @@ import type {
   Reliability,
   Tlp,
 } from '../core/escalation/types.js';
-import { canSeeReporter, readVisible } from './access.js';
+import { agreementsFor, canSeeReporter, readVisible, visibleTo } from './access.js';
 import type { Principal, PrivateItems, Purpose } from './access.js';
 import type { Store } from './database.js';
 import type { EventsTable, Schema } from './schema.js';
@@ -337,6 +337,12 @@ export interface FactsQuery {
    */
   windows?: readonly { categories: readonly string[]; from: string }[];
   reportStates: readonly ReviewState[];
+  /**
+   * Only events a reader may see: a condition on the events table's `organisation` and
+   * `sharing` columns (from `visibleTo`). Absent: every event (the system's own view, which
+   * raises alerts).
+   */
+  visible?: Expression<SqlBool>;
 }
 
 const FACT_COLUMNS = [
@@ -381,6 +387,7 @@ export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<Ev
       query = query.where('category', 'in', categories.length ? [...categories] : ['']);
     if (from !== undefined) query = query.where('date_end', '>=', from);
     if (q.to !== undefined) query = query.where('date_end', '<=', q.to);
+    if (q.visible !== undefined) query = query.where(q.visible);
     return query;
   };
   let query;
@@ -831,5 +838,20 @@ export async function listFieldReports(
       duplicateOf: r.duplicate_of,
       candidates: JSON.parse(r.candidates) as string[],
     };
+  });
+}
+
+/**
+ * The `FactsQuery.visible` condition for a reader: undefined for the system (every event),
+ * else the sharing rule on the events' owner and level.
+ */
+export async function factsVisibleTo(
+  db: Db,
+  p: Principal,
+): Promise<Expression<SqlBool> | undefined> {
+  if (p.kind === 'system') return undefined;
+  return visibleTo(p, await agreementsFor(db, p), {
+    organisation: 'events.organisation',
+    tlp: 'events.sharing',
   });
 }

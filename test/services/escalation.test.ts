@@ -235,7 +235,7 @@ onEveryStore('escalation monitor', (target) => {
       now: NOW,
     });
     const ids = countriesIn(registry.all(), '2014-12-31');
-    const statuses = await monitor.statusAsOf(ids, '2014-12-31');
+    const statuses = await monitor.statusAsOf(ids, '2014-12-31', SYSTEM);
     assert.equal(statuses.length, ids.length);
     const syria = statuses.find((s) => s.countryId === 'syr')!;
     assert.notEqual(syria.stage, 'none');
@@ -244,7 +244,7 @@ onEveryStore('escalation monitor', (target) => {
       statuses.findIndex((s) => s.countryId === 'syr') <
         statuses.findIndex((s) => s.stage === 'none'),
     );
-    const timeline = await monitor.timeline('syr', '2012-01-01', '2014-12-31', 'quarter');
+    const timeline = await monitor.timeline('syr', '2012-01-01', '2014-12-31', 'quarter', SYSTEM);
     assert.equal(timeline.length, 12);
     assert.ok(timeline.some((t) => t.stage !== 'none'));
     assert.equal(timeline[timeline.length - 1]!.stage, syria.stage);
@@ -301,7 +301,7 @@ onEveryStore('escalation monitor', (target) => {
       if (i % 10 === 9 && earlier) e = { ...earlier, deaths: { best: 30, low: 30, high: 30 } };
       const writer = i === 25 ? other : monitor;
       const r = await writer.record(e, date, NOW);
-      const [full] = await monitor.statusAsOf([country], date);
+      const [full] = await monitor.statusAsOf([country], date, SYSTEM);
       assert.deepEqual(r.status, full, `after event ${i} (${country} ${date})`);
       last.set(country, e);
     }

@@ -668,7 +668,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
         const { statuses, rules } = await withStore(db(), async (store) => {
           const monitor = await openMonitor(store, opts, { asOf });
           return {
-            statuses: await monitor.statusAsOf(countriesIn(registry.all(), asOf), asOf),
+            statuses: await monitor.statusAsOf(countriesIn(registry.all(), asOf), asOf, SYSTEM),
             rules: monitor.rulesRef,
           };
         });
@@ -712,7 +712,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
         );
         const entries = await withStore(db(), async (store) => {
           const monitor = await openMonitor(store, opts, { years });
-          return monitor.timeline(country.id, from, to, opts.step);
+          return monitor.timeline(country.id, from, to, opts.step, SYSTEM);
         });
         const key = (e: (typeof entries)[number]) =>
           `${e.stage}|${e.imminent}|${e.redFlags.join()}|${e.indicators.join()}`;
