@@ -29,6 +29,7 @@ import { panelYears } from '../core/forecast/dataset.js';
 import { registerForecastCommands } from './commands/forecast.js';
 import { registerEscalationCommands } from './commands/escalation.js';
 import { registerServeCommands } from './commands/serve.js';
+import { serve } from '../http/listen.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerPlanCommands } from './commands/plan.js';
 
@@ -254,22 +255,42 @@ export function buildProgram(): Command {
   program
     .command('start')
     .description(
-      'the main job: bring the data in (sync), print what the store covers, the countries at highest structural risk and the forecast list',
+      'the main job: bring the data in (sync), print what the store covers, the countries at highest structural risk and the forecast list, then open the dashboard',
     )
     .option(
       '--from <dir-or-url>',
       'take the sources from a local folder or mirror instead of the publishers',
     )
     .option('--only <kinds...>', 'only these kinds')
-    .action(async (opts: { from?: string; only?: string[] }) => {
-      const report = await runSync(db(), { ...opts, format: 'table' });
-      printImports('table', report);
-      out('');
-      const rows = await withStore(db(), (store) => dataCoverage(store));
-      printCoverage('table', rows);
-      out('');
-      out(await withStore(db(), (store) => overviewText(store)));
-    });
+    .option('--no-serve', 'print the summary and exit instead of opening the dashboard')
+    .option('--port <n>', 'TCP port of the dashboard', wholeNumber('--port'), 8080)
+    .option('--host <address>', 'address the dashboard listens on', '127.0.0.1')
+    .action(
+      async (opts: {
+        from?: string;
+        only?: string[];
+        serve: boolean;
+        port: number;
+        host: string;
+      }) => {
+        const report = await runSync(db(), { from: opts.from, only: opts.only, format: 'table' });
+        printImports('table', report);
+        out('');
+        const rows = await withStore(db(), (store) => dataCoverage(store));
+        printCoverage('table', rows);
+        out('');
+        out(await withStore(db(), (store) => overviewText(store)));
+        if (!opts.serve) return;
+        // The dashboard on the same database, until interrupted.
+        await serve({
+          db: db(),
+          port: opts.port,
+          host: opts.host,
+          workers: 1,
+          onListening: (address) => out(`\nDashboard: ${address}/ (Ctrl-C to stop)`),
+        });
+      },
+    );
 
   return program;
 }
