@@ -176,6 +176,10 @@ describe('dashboard in Chromium', { skip }, () => {
       /Stage: (none|crisis|mobilisation|violence)/,
     );
     assert.equal(await page.locator('#escalation svg.country-map path.own').count(), 1);
+    if ((await page.locator('section#plan').getAttribute('data-state')) === 'ready') {
+      assert.ok((await page.locator('#plan-measures tbody tr').count()) >= 1);
+      assert.match(await page.locator('#plan .plan-mode').innerText(), /agenda/);
+    }
     for (const id of ['needs', 'plan', 'capacity', 'overrides']) {
       const state = await page.locator(`section#${id}`).getAttribute('data-state');
       assert.ok(['ready', 'not-available'].includes(state ?? ''), `${id}: ${state}`);

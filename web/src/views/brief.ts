@@ -7,7 +7,7 @@ import { scoreTrend } from '../charts.js';
 import { h, replace } from '../dom.js';
 import type { RouteContext } from '../router.js';
 import { link } from '../router.js';
-import { structured } from '../structured.js';
+import { planView } from '../planning.js';
 import type { AssessReport, CountryStatus } from '../types.js';
 import { notice } from '../ui.js';
 import { assessmentSummary, factorList } from './country.js';
@@ -105,7 +105,7 @@ export async function briefView(ctx: RouteContext): Promise<void> {
         'section',
         { class: 'panel' },
         h('h2', {}, 'Prevention plan and pitfalls'),
-        plan.ok ? structured(plan.value) : notice(plan.error),
+        ...(plan.ok ? planView(plan.value) : [notice(plan.error)]),
       ),
       h('section', { class: 'panel' }, h('h2', {}, 'Factors and evidence'), factorList(a)),
       h(

@@ -14,7 +14,7 @@ import { countryFeatures, countryMap } from '../map.js';
 import { STAGE_COLOURS } from '../palette.js';
 import type { RouteContext } from '../router.js';
 import { link } from '../router.js';
-import { structured } from '../structured.js';
+import { gapsView, needsView, planView } from '../planning.js';
 import type {
   Assessment,
   AssessReport,
@@ -458,19 +458,19 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
       'Needs assessment',
       'needs',
       () => get<unknown>(`/countries/${encodeURIComponent(id)}/needs`),
-      (x) => structured(x),
+      (x) => needsView(x),
     ),
     section(
       'Prevention plan and pitfalls',
       'plan',
       () => get<unknown>(`/countries/${encodeURIComponent(id)}/plan`, { asOf }),
-      (x) => structured(x),
+      (x) => planView(x),
     ),
     section(
       'Capacity and gaps',
       'capacity',
       () => get<unknown>('/capacity/gaps', { country: id }),
-      (x) => structured(x),
+      (x) => gapsView(x),
     ),
     overridesSection(id, a, report.framework.id),
   ];
