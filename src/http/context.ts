@@ -1,6 +1,6 @@
 import type { CountryRegistry } from '../core/countries/registry.js';
 import type { Store } from '../services/context.js';
-import { dataCoverage } from '../services/data.js';
+import { dataCoverage, dataVersion } from '../services/data.js';
 import type { CoverageRow } from '../services/data.js';
 import { ForecastPool } from '../services/forecast-pool.js';
 
@@ -49,8 +49,9 @@ export class Memo {
  * What the routes share: the store, the country registry and the caches.
  *
  * Structural assessments, backtests and forecasts take from half a second to many seconds,
- * so their results are cached per request and *data version*: a fingerprint of the sources'
- * releases in the store (as `lens data coverage` counts them). The version is read when the
+ * so their results are cached per request and *data version*: a fingerprint of the releases
+ * imported, analysts' judgements and the capacity map (`dataVersion` of the data service,
+ * milliseconds where counting the stored values took seconds). The version is read when the
  * server starts and again once it is older than `dataCheckMs` (imports run from the command
  * line, outside the server), so an import shows after at most that long. Escalation answers
  * also depend on field reports, which the API itself takes: they are cached for `liveTtlMs`
@@ -62,6 +63,7 @@ export class ApiContext {
   /** Results that change with events and reports (escalation status, timelines). */
   readonly live: Memo;
   private snapshot: { coverage: Promise<CoverageRow[]>; at: number } | undefined;
+  private version: { value: Promise<string>; at: number } | undefined;
   private pool: ForecastPool | undefined;
   private forecasts: Promise<unknown> = Promise.resolve();
 
@@ -91,11 +93,22 @@ export class ApiContext {
     return this.snapshot.coverage;
   }
 
-  /** The data version (see the class comment): the releases, values and rows of every source. */
-  async dataVersion(): Promise<string> {
-    return (await this.coverage())
-      .map((r) => `${r.source}:${r.releases}:${r.latestVersion}:${r.observations}:${r.rows}`)
-      .join('|');
+  /**
+   * The data version (see the class comment and `dataVersion` of the data service): the
+   * releases imported, analysts' judgements and the capacity map; read at most once per
+   * `dataCheckMs`.
+   */
+  dataVersion(): Promise<string> {
+    const now = Date.now();
+    if (!this.version || now - this.version.at > this.options.dataCheckMs) {
+      const value = dataVersion(this.store);
+      const previous = this.version;
+      this.version = { value, at: now };
+      value.catch(() => {
+        if (this.version?.value === value) this.version = previous;
+      });
+    }
+    return this.version.value;
   }
 
   /**

@@ -125,3 +125,51 @@ export function findCountry(registry: CountryRegistry, query: string, year?: num
   }
   return first;
 }
+
+/**
+ * A cheap fingerprint of everything derived results (assessments, forecasts, plans) depend
+ * on besides events: the releases imported (observations and episodes only change by
+ * import), analysts' factor overrides and situation judgements, and the capacity map. It
+ * changes whenever one of them does; a few aggregate queries, milliseconds on any store.
+ */
+export async function dataVersion(store: Store): Promise<string> {
+  const row = await store.db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('releases')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('releases'),
+      eb
+        .selectFrom('releases')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_release'),
+      eb
+        .selectFrom('factor_overrides')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_override'),
+      eb
+        .selectFrom('factor_overrides')
+        .select((e) => e.fn.count('withdrawn_at').as('n'))
+        .as('withdrawn_overrides'),
+      eb
+        .selectFrom('situation_overrides')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_situation'),
+      eb
+        .selectFrom('situation_overrides')
+        .select((e) => e.fn.count('withdrawn_at').as('n'))
+        .as('withdrawn_situations'),
+      eb
+        .selectFrom('capacity_actors')
+        .select((e) => e.fn.max('imported_at').as('m'))
+        .as('capacity_imported'),
+      eb
+        .selectFrom('capacity_entries')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_capacity'),
+    ])
+    .executeTakeFirstOrThrow();
+  return Object.values(row)
+    .map((v) => String(v ?? '-'))
+    .join(':');
+}
