@@ -19,6 +19,7 @@ import { escalationRoutes } from './routes/escalation.js';
 import { frameworkRoutes } from './routes/frameworks.js';
 import { identityRoutes } from './routes/identity.js';
 import { alertRoutes } from './routes/alerts.js';
+import { eventRoutes } from './routes/events.js';
 import { caseRoutes } from './routes/cases.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { metaRoutes } from './routes/meta.js';
@@ -150,6 +151,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       riskRoutes(api, ctx);
       forecastRoutes(api, ctx);
       escalationRoutes(api, ctx);
+      eventRoutes(api, ctx);
       planningRoutes(api, ctx);
       const writes = perMinute(options.writesPerMinute ?? 600);
       reportRoutes(api, ctx, writes);

@@ -3,6 +3,9 @@ import { after, before, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../../src/http/server.js';
 import type { Store } from '../../src/services/context.js';
+import { loadCountryRegistry } from '../../src/services/countries.js';
+import { importEvents } from '../../src/services/events.js';
+import { sharedFile } from '../support/shared-data.js';
 import { onEveryStore } from '../support/stores.js';
 import { as, importApiData, json, problem, testAuthenticate, testServer } from './support.js';
 
@@ -378,6 +381,47 @@ onEveryStore('HTTP API', (target) => {
     assert.ok((await keys(as('analyst-token'))).includes(key.key));
     assert.ok(!(await keys(as('other-analyst-token'))).includes(key.key));
     assert.ok(!(await keys({})).includes(key.key));
+  });
+
+  it("lists a country's events in pages, field reports only for those who may see them", async () => {
+    await importEvents(store, loadCountryRegistry(), {
+      kind: 'ucdp-ged',
+      path: sharedFile('events', 'ucdp-ged-23.1-sample.csv'),
+      now: '2026-01-15T00:00:00.000Z',
+    });
+    const syria = await allPages<{
+      key: string;
+      date: { end: string };
+      place: { latitude?: number };
+    }>(app, '/api/v1/events?country=Syria&from=2012&to=2014&limit=20', (e) => e.key);
+    assert.equal(syria.items.length, syria.total);
+    assert.ok(syria.total > 20 && syria.pages > 1, `${syria.total} events in ${syria.pages} pages`);
+    assert.ok(
+      syria.items.every((e) => e.key.startsWith('ucdp-ged:') && e.date.end >= '2012-01-01'),
+    );
+    assert.ok(syria.items.every((e) => typeof e.place.latitude === 'number'));
+    const dates = syria.items.map((e) => e.date.end);
+    assert.deepEqual(dates, [...dates].sort(), 'oldest first');
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      payload: { country: 'Iceland', date: today, category: 'mobilisation.hate-propaganda' },
+      headers: as('analyst-token'),
+    });
+    const key = json<{ report: { event: { key: string } } }>(res, 201).report.event.key;
+    const iceland = async (headers: Record<string, string>) =>
+      json<Page<{ key: string }>>(
+        await app.inject({ url: `/api/v1/events?country=ISL&from=${today}`, headers }),
+      ).items.map((e) => e.key);
+    assert.ok((await iceland(as('analyst-token'))).includes(key));
+    assert.ok(!(await iceland(as('other-analyst-token'))).includes(key));
+    assert.ok(!(await iceland({})).includes(key));
+    assert.equal(problem(await app.inject({ url: '/api/v1/events' }), 400).status, 400);
+    const bad = problem(
+      await app.inject({ url: '/api/v1/events?country=SYR&from=2014&to=2012' }),
+      400,
+    );
+    assert.match(bad.detail ?? '', /"to" is before from/);
   });
 
   it('refuses field reports of the wrong shape, naming the field', async () => {
