@@ -19,11 +19,6 @@ import type { Dashboard } from './dashboard-harness.js';
 const skip = browserSkipReason();
 if (skip) console.log(`# dashboard tests SKIPPED: ${skip}`);
 
-/** Milliseconds from navigation start to a performance mark of the page. */
-function markTime(page: Page, name: string): Promise<number> {
-  return page.evaluate((n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN, name);
-}
-
 describe('dashboard in Chromium', { skip }, () => {
   let d: Dashboard;
   let page: Page;
@@ -176,13 +171,13 @@ describe('dashboard in Chromium', { skip }, () => {
       /Stage: (none|crisis|mobilisation|violence)/,
     );
     assert.equal(await page.locator('#escalation svg.country-map path.own').count(), 1);
-    if ((await page.locator('section#plan').getAttribute('data-state')) === 'ready') {
-      assert.ok((await page.locator('#plan-measures tbody tr').count()) >= 1);
-      assert.match(await page.locator('#plan .plan-mode').innerText(), /agenda/);
-    }
+    // The UCDP GED sample has DR Congo events in 2012, 2013 and 2014: each is a dot on the map.
+    assert.equal(await page.locator('#escalation .event-map .event-dot').count(), 3);
+    assert.ok((await page.locator('#plan-measures tbody tr').count()) >= 1);
+    assert.match(await page.locator('#plan .plan-mode').innerText(), /agenda/);
     for (const id of ['needs', 'plan', 'capacity', 'overrides']) {
       const state = await page.locator(`section#${id}`).getAttribute('data-state');
-      assert.ok(['ready', 'not-available'].includes(state ?? ''), `${id}: ${state}`);
+      assert.equal(state, 'ready', `${id}: ${state}`);
     }
     assert.deepEqual(errors, []);
   });
@@ -324,28 +319,6 @@ describe('dashboard in Chromium', { skip }, () => {
       }
       await tablet.context().close();
     }
-  });
-
-  it('draws the world view in under 1.5 s and a country lens in under 1 s', async () => {
-    // The best of two visits each: the machine running the tests may be busy.
-    const { page: fresh } = await d.page(LAPTOP, { fixedClock: false });
-    const drawn = async (hash: string) => {
-      const times = [];
-      for (let i = 0; i < 2; i++) {
-        await fresh.goto('about:blank');
-        await open(fresh, d.url, hash);
-        times.push(await markTime(fresh, 'lens:ready'));
-      }
-      return Math.min(...times);
-    };
-    const world = await drawn(`#/world?year=${YEAR}&to=${YEAR}`);
-    const country = await drawn(`#/country/sdn?asOf=${YEAR}`);
-    console.log(
-      `# world view drawn in ${world.toFixed(0)} ms, country lens in ${country.toFixed(0)} ms`,
-    );
-    assert.ok(world < 1500, `world view ${world} ms`);
-    assert.ok(country < 1000, `country lens ${country} ms`);
-    await fresh.context().close();
   });
 
   it('main views match their screenshots', async () => {
