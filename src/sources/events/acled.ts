@@ -18,6 +18,7 @@ import {
   splitList,
 } from './fields.js';
 import { readJsonRecords } from './json.js';
+import { plainCsvRecords } from './plain-csv.js';
 import type { EventReader, EventRow, ReadEvent } from './types.js';
 import { checkUnique, textOf } from './ucdp-ged.js';
 
@@ -276,10 +277,11 @@ export async function* readAcledCsv(
   path: string,
   onProgress?: OnProgress,
 ): AsyncGenerator<EventRow, void, undefined> {
-  const table = await CsvTable.open(path, { required: REQUIRED, onProgress });
+  const options = { required: REQUIRED, onProgress };
+  const table = await CsvTable.open(path, { required: REQUIRED });
   const columns = new Map([...REQUIRED, ...OPTIONAL].map((c) => [c, table.indexOf(c)]));
   const seen = new Map<string, number>();
-  for await (const { line, fields } of table) {
+  for await (const { line, fields } of plainCsvRecords(table, options)) {
     const row = mapRow(
       (c) => {
         const i = columns.get(c) ?? -1;

@@ -17,6 +17,7 @@ import {
   splitList,
 } from './fields.js';
 import { readJsonRecords } from './json.js';
+import { plainCsvRecords } from './plain-csv.js';
 import type { EventReader, EventRow, ReadEvent } from './types.js';
 
 /**
@@ -225,7 +226,8 @@ export async function* readGedCsv(
   path: string,
   onProgress?: OnProgress,
 ): AsyncGenerator<EventRow, void, undefined> {
-  const table = await CsvTable.open(path, { required: REQUIRED, onProgress });
+  const options = { required: REQUIRED, onProgress };
+  const table = await CsvTable.open(path, { required: REQUIRED });
   const index = (c: string) => table.indexOf(c);
   const columns = new Map<string, number>();
   for (const name of [
@@ -243,7 +245,7 @@ export async function* readGedCsv(
     columns.set(name, index(name));
   }
   const seen = new Map<string, number>();
-  for await (const { line, fields } of table) {
+  for await (const { line, fields } of plainCsvRecords(table, options)) {
     const get: GedCells = (c) => {
       const i = columns.get(c) ?? -1;
       return i < 0 ? '' : (fields[i] as string);
