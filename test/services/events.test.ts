@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import { InputError } from '../../src/core/errors.js';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import { importEvents } from '../../src/services/events.js';
 import type { Store } from '../../src/store/database.js';
@@ -113,21 +114,81 @@ onEveryStore('event import', (target) => {
     );
   });
 
-  it('rejects a malformed row deep in a file and stores nothing of it', async () => {
+  it('rejects a malformed row deep in a file and stores nothing of it, read in a thread or not', async () => {
     const file = join(dir, 'broken.csv');
     await writeGedCsv(file, 30_000, 7, 50_000_000);
     const lines = readFileSync(file, 'utf8').split('\n');
     lines[25_000] = lines[25_000]!.replace(/,(\d+),(\d+),(\d+),(\d*),$/, ',$1,$2,lots,$4,');
     writeFileSync(file, lines.join('\n'));
     const before = await snapshot(store);
-    await assert.rejects(
-      importEvents(store, registry, { kind: 'ucdp-ged', path: file, now: NOW, batchSize: 5000 }),
-      (error: Error) => {
-        assert.match(error.message, /broken\.csv:25001: column "low"/);
-        return true;
-      },
-    );
-    assert.deepEqual(await snapshot(store), before, 'the store must be exactly as before');
+    const errors: InputError[] = [];
+    for (const thread of [true, false]) {
+      await assert.rejects(
+        importEvents(store, registry, {
+          kind: 'ucdp-ged',
+          path: file,
+          now: NOW,
+          batchSize: 5000,
+          thread,
+        }),
+        (error: Error) => {
+          assert.ok(error instanceof InputError, `an InputError (thread: ${thread})`);
+          assert.match(error.message, /broken\.csv:25001: column "low"/);
+          errors.push(error);
+          return true;
+        },
+      );
+      assert.deepEqual(await snapshot(store), before, 'the store must be exactly as before');
+    }
+    const [inThread, here] = errors.map(({ message, file, line, column, expected }) => ({
+      message,
+      file,
+      line,
+      column,
+      expected,
+    }));
+    assert.deepEqual(inThread, here);
+  });
+
+  it('stores the same events whether the file is read in a thread or not', async () => {
+    const file = join(dir, 'same.csv');
+    await writeGedCsv(file, 3000, 13, 70_000_000);
+    const first = await importEvents(store, registry, {
+      kind: 'ucdp-ged',
+      path: file,
+      now: NOW,
+      batchSize: 700,
+      thread: false,
+    });
+    // Every event of the file, without what differs between two imports of it.
+    const stored = async () =>
+      (await listEvents(store.db, SYSTEM, { source: 'ucdp-ged' }))
+        .filter((e) => Number(e.sourceId) >= 70_000_000 && Number(e.sourceId) < 71_000_000)
+        .map(({ id: _id, provenance, ...e }) => ({ ...e, line: provenance.line }))
+        .sort((x, y) => x.key.localeCompare(y.key));
+    const before = await stored();
+    assert.equal(before.length, first.stored);
+    // The same rows with CRLF line ends: another file to the importer, the same events.
+    const crlf = join(dir, 'same-crlf.csv');
+    writeFileSync(crlf, readFileSync(file, 'utf8').replace(/\n/g, '\r\n'));
+    const second = await importEvents(store, registry, {
+      kind: 'ucdp-ged',
+      path: crlf,
+      now: NOW,
+      batchSize: 700,
+      thread: true,
+    });
+    const summary = (r: typeof first) => [
+      r.status,
+      r.rows,
+      r.stored,
+      r.skipped,
+      r.unmatched,
+      r.countryIds,
+    ];
+    assert.deepEqual(summary(second), summary(first));
+    assert.equal(second.newEvents, 0);
+    assert.deepEqual(await stored(), before);
   });
 
   it('leaves nothing after a crash mid-import, and the re-run resumes without duplicates', async () => {
