@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import cluster from 'node:cluster';
 import { openStore } from '../services/context.js';
 import { buildServer } from './server.js';
@@ -45,6 +46,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     try {
       const address = await app.listen({ port: o.port, host: o.host });
       if (!cluster.isWorker) o.onListening?.(address);
+      void warmUp(app);
       await stopSignal();
     } finally {
       await app.close();
@@ -52,6 +54,18 @@ export async function serve(o: ServeOptions): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Computes, once the server listens, what the dashboard's first view asks for (the world's
+ * assessment as of the current year, as the world map and the watchlist request it), so the
+ * first visitor does not wait for it. Failures are left for the real request to report.
+ */
+export async function warmUp(app: FastifyInstance, now = new Date()): Promise<void> {
+  const year = now.getUTCFullYear();
+  await app
+    .inject({ url: `/api/v1/assessments?asOf=${year}&detail=summary` })
+    .catch(() => undefined);
 }
 
 async function primary(o: ServeOptions): Promise<void> {

@@ -178,6 +178,30 @@ onEveryStore('HTTP API', (target) => {
     assert.equal(bad.errors?.[0]?.field, 'from');
   });
 
+  it('answers a summary of the world for maps and lists: the same tiers without the evidence', async () => {
+    const full = await app.inject({ url: '/api/v1/assessments?asOf=2012' });
+    const summary = await app.inject({ url: '/api/v1/assessments?asOf=2012&detail=summary' });
+    type Row = {
+      country: { id: string };
+      tier: string | null;
+      score: number | null;
+      factors?: unknown;
+    };
+    const a = json<{ assessments: Row[] }>(full).assessments;
+    const b = json<{ assessments: Row[] }>(summary).assessments;
+    assert.deepEqual(
+      b.map((r) => [r.country.id, r.tier, r.score]),
+      a.map((r) => [r.country.id, r.tier, r.score]),
+    );
+    assert.ok(b.every((r) => r.factors === undefined) && a.every((r) => Array.isArray(r.factors)));
+    assert.ok(
+      summary.body.length * 10 < full.body.length,
+      `${summary.body.length} vs ${full.body.length}`,
+    );
+    const bad = problem(await app.inject({ url: '/api/v1/assessments?detail=brief' }), 400);
+    assert.equal(bad.errors?.[0]?.field, 'detail');
+  });
+
   it('backtests the tiers against the following decade', async () => {
     const b = json<{
       tiers: { tier: string; total: number; atrocities: number }[];

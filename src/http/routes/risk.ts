@@ -80,10 +80,26 @@ async function world(
   );
 }
 
+/** The report without factors, groups and what is missing: what a map or a list draws. */
+function summaryOf(report: AssessReport) {
+  return {
+    ...report,
+    assessments: report.assessments.map(
+      ({ factors: _factors, groups: _groups, missing: _missing, ...rest }) => rest,
+    ),
+  };
+}
+
 /** Structural risk: assessments, their trend, backtests and the episode list. */
 export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{
-    Querystring: { framework: string; asOf?: string; country?: string; overrides: boolean };
+    Querystring: {
+      framework: string;
+      asOf?: string;
+      country?: string;
+      overrides: boolean;
+      detail: 'full' | 'summary';
+    };
   }>(
     '/assessments',
     {
@@ -103,6 +119,13 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
             default: true,
             description: 'apply analyst overrides (they are shown either way)',
           },
+          detail: {
+            type: 'string',
+            enum: ['full', 'summary'],
+            default: 'full',
+            description:
+              'full: factors with their evidence; summary: country, tier, score, coverage, drivers and change only (a fiftieth of the size, for maps and lists)',
+          },
         }),
         response: { 200: assessReport, ...errors() },
       },
@@ -115,7 +138,7 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
           ? undefined
           : countryParam(ctx, q.country, 'country', Number(asOf.slice(0, 4)));
       const report = await world(ctx, request.principal, q.framework, asOf, q.overrides);
-      if (!country) return report;
+      if (!country) return q.detail === 'summary' ? summaryOf(report) : report;
       const own = report.assessments.filter((a) => a.country.id === country.id);
       if (own.length > 0) return { ...report, assessments: own };
       // Not a state on that date: assessed alone, as `lens assess --country` does.

@@ -112,7 +112,11 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
     ),
   );
 
-  const assessed = await get<AssessReport>('/assessments', { asOf: year, framework });
+  const assessed = await get<AssessReport>('/assessments', {
+    asOf: year,
+    framework,
+    detail: 'summary',
+  });
   const rows: Row[] = assessed.assessments.map((a, i) => ({
     id: a.country.id,
     name: a.country.name,

@@ -83,27 +83,29 @@ export async function worldView(ctx: RouteContext): Promise<void> {
   const tierData = (year: number) => {
     let found = tierCache.get(year);
     if (!found) {
-      found = get<AssessReport>('/assessments', { asOf: year, framework }).then((r) => {
-        const out = new Map<string, MapDatum>();
-        for (const a of r.assessments) {
-          const iso = a.country.iso3;
-          if (!iso) continue;
-          out.set(iso, {
-            countryId: a.country.id,
-            name: a.country.name,
-            fill: tierColour(a.tier),
-            value: a.tier ?? 'no data',
-            details: [
-              `score ${score(a.score)} of 4`,
-              `coverage ${percent(a.coverage, 0)}`,
-              ...(a.change && a.change.direction !== 'unknown'
-                ? [`since ${yearOf(a.change.previousAsOf)}: ${a.change.direction}`]
-                : []),
-            ],
-          });
-        }
-        return out;
-      });
+      found = get<AssessReport>('/assessments', { asOf: year, framework, detail: 'summary' }).then(
+        (r) => {
+          const out = new Map<string, MapDatum>();
+          for (const a of r.assessments) {
+            const iso = a.country.iso3;
+            if (!iso) continue;
+            out.set(iso, {
+              countryId: a.country.id,
+              name: a.country.name,
+              fill: tierColour(a.tier),
+              value: a.tier ?? 'no data',
+              details: [
+                `score ${score(a.score)} of 4`,
+                `coverage ${percent(a.coverage, 0)}`,
+                ...(a.change && a.change.direction !== 'unknown'
+                  ? [`since ${yearOf(a.change.previousAsOf)}: ${a.change.direction}`]
+                  : []),
+              ],
+            });
+          }
+          return out;
+        },
+      );
       found.catch(() => tierCache.delete(year));
       tierCache.set(year, found);
     }
