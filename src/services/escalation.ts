@@ -322,6 +322,34 @@ export class EscalationMonitor {
     });
   }
 
+  /**
+   * Refreshes a country's status after `event` was stored by the caller (a field report, in
+   * its own transaction): incremental like `record` when the country's events are in memory
+   * and current, otherwise read again. `counts` false (a report the rules do not read, e.g.
+   * marked duplicate) leaves the events as they are.
+   */
+  async stored(
+    event: EscalationEvent,
+    counts: boolean,
+    asOf: string,
+    now: string = new Date().toISOString(),
+  ): Promise<RefreshResult> {
+    const country = event.countryId;
+    const markers = await this.countryMarkers(country, asOf);
+    return this.commit(country, async (trx) => {
+      const stored = await getStatus(trx, country);
+      let cached = this.cache.get(country);
+      const current =
+        cached !== undefined &&
+        cached.json === stored?.json &&
+        asOf >= cached.asOf &&
+        daysBetween(cached.loadedAsOf, asOf) < RELOAD_AFTER_DAYS;
+      if (!current) cached = await this.load(trx, country, asOf, markers);
+      else if (counts) cached!.events.upsert(factsOf(event));
+      return this.apply(trx, cached!, asOf, stored?.status, now);
+    });
+  }
+
   /** Drops what the monitor keeps in memory (after another process changed the store). */
   forget(): void {
     this.cache.clear();

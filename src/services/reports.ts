@@ -313,7 +313,12 @@ export async function submitReport(
     ]);
     return id;
   });
-  const refresh = await monitor.refresh(event.countryId, now.slice(0, 10), now);
+  const refresh = await monitor.stored(
+    event,
+    monitor.rules.reportStates.includes(state),
+    now.slice(0, 10),
+    now,
+  );
   // The submitter knows what they wrote (RED included, whatever their role): no read back.
   const report: FieldReport = {
     ...review,

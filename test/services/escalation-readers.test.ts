@@ -68,6 +68,44 @@ onEveryStore('escalation status per reader', (target) => {
     return s!.indicators.map((i) => i.id);
   };
 
+  it('a submitted report updates the status incrementally to what a full reload computes', async () => {
+    let last;
+    for (const [day, category, state] of [
+      ['2024-03-02', 'violence.against-civilians.attack', undefined],
+      ['2024-03-06', 'violence.against-civilians.attack', undefined],
+      ['2024-03-10', 'mobilisation.hate-propaganda', undefined],
+      ['2024-03-14', 'violence.against-civilians.attack', undefined],
+      ['2024-03-18', 'violence.against-civilians.attack', undefined],
+    ] as const) {
+      last = await submitReport(
+        store,
+        SYSTEM,
+        registry,
+        monitor,
+        {
+          country: 'caf',
+          date: day,
+          category,
+          place: {
+            name: `Village ${day}`,
+            latitude: 5 + Number(day.slice(8)) / 10,
+            longitude: 20.6,
+          },
+          perpetrators: ['Armed group:rebels'],
+          civilianTargeted: category.startsWith('violence'),
+          deaths: { best: 4 },
+          reportedBy: 'monitor 9',
+          sharing: state ?? 'GREEN',
+        },
+        { now: NOW },
+      );
+    }
+    const fresh = await EscalationMonitor.open(store);
+    const [full] = await fresh.statusAsOf(['caf'], AS_OF, SYSTEM);
+    assert.notEqual(full!.stage, 'none', 'the reports make indicators fire');
+    assert.deepEqual(last!.refresh.status, full);
+  });
+
   it('counts AMBER reports only for readers allowed to see them', async () => {
     const own = await fired(analyst('ngo-a'));
     assert.ok(own.includes('civilian-targeting'), own.join(', '));
