@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { InputError } from '../core/errors.js';
 import type { Schema } from './schema.js';
@@ -78,13 +79,39 @@ function createSqlite(path: string): Store {
   sqlite.pragma('busy_timeout = 5000');
   // 256 MB of page cache: bulk imports touch the observation indexes all over.
   sqlite.pragma('cache_size = -262144');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return {
     db,
     dialect: 'sqlite',
     location: file,
     sqlite,
     close: () => db.destroy(),
+  };
+}
+
+/** Prepared statements kept per SQL text (all dropped when this many are held). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database as Kysely's SQLite dialect sees it, with prepared statements reused: Kysely
+ * asks for a new statement on every query, and preparing one costs more than running most
+ * of the store's small queries (a field report runs about thirty). A statement still being
+ * iterated is never handed out again; a new one is prepared instead.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(text);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      cache.set(text, statement);
+      return statement;
+    },
   };
 }
 
