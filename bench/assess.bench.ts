@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Country } from '../src/core/countries/types.js';
 import { assessWorld } from '../src/services/assess.js';
@@ -21,6 +20,7 @@ import { openStore } from '../src/services/context.js';
 import { listFrameworks } from '../src/services/frameworks.js';
 import { syncSources } from '../src/services/sync.js';
 import type { Store } from '../src/store/database.js';
+import { median, seconds } from './timing.js';
 import { sharedDataDir } from '../test/support/shared-data.js';
 
 const countries = loadCountryRegistry().all();
@@ -28,17 +28,6 @@ const frameworks = (await listFrameworks()).filter((f) => f.latest).map((f) => f
 const pgUrl = process.env.LENS_BENCH_DATABASE_URL ?? process.env.LENS_TEST_DATABASE_URL;
 const DATES = ['1997-12-31', '2012-12-31'];
 const REPEATS = 5;
-
-async function seconds<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const out = await fn();
-  return [(performance.now() - t0) / 1000, out];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function timeStore(label: string, store: Store, all: readonly Country[]): Promise<void> {
   console.log(`\n${label}`);

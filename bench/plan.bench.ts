@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { importCapacity } from '../src/services/capacity.js';
 import { loadCountryRegistry } from '../src/services/countries.js';
@@ -21,23 +20,13 @@ import { gapReport, planCountries, planningContent } from '../src/services/plann
 import { syncSources } from '../src/services/sync.js';
 import { SYSTEM } from '../src/store/access.js';
 import type { Store } from '../src/store/database.js';
+import { median, seconds } from './timing.js';
 import { sharedDataDir, sharedFile } from '../test/support/shared-data.js';
 
 const registry = loadCountryRegistry();
 const pgUrl = process.env.LENS_BENCH_DATABASE_URL ?? process.env.LENS_TEST_DATABASE_URL;
 const AS_OF = '2022-06-30';
 const REPEATS = 5;
-
-async function seconds<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const out = await fn();
-  return [(performance.now() - t0) / 1000, out];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function fill(store: Store): Promise<void> {
   await syncSources(store, registry, { from: sharedDataDir() });
