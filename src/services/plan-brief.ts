@@ -1,4 +1,5 @@
 import type { Evidence } from '../core/planning/facts.js';
+import { isCommitted } from '../core/planning/capacity.js';
 import type { Plan } from '../core/planning/plan.js';
 
 /**
@@ -49,9 +50,7 @@ export function planToMarkdown(plan: Plan): string {
     ];
     lines.push(`- Answers: ${answers.join('; ')}`);
     if (m.fit.length > 0) lines.push(`- Fit: ${m.fit.join('; ')}`);
-    const committed = m.providers.filter(
-      (p) => p.commitment === 'medium' || p.commitment === 'high',
-    );
+    const committed = m.providers.filter((p) => isCommitted(p.commitment));
     lines.push(
       m.gap
         ? `- **Capacity gap**: no actor with at least medium commitment covers it here${m.providers.length ? ` (could: ${m.providers.map((p) => `${p.name}, ${p.commitment}`).join('; ')})` : ''}`

@@ -302,8 +302,22 @@ export async function gapReport(
   options: PlanningOptions & { region?: Region } = {},
 ) {
   const content = await planningContent(store, principal);
-  let plans = await planCountries(store, registry, principal, options, content);
-  if (options.region) plans = plans.filter((p) => p.facts.region === options.region);
+  let countryIds = options.countryIds;
+  if (options.region) {
+    // Only the region's countries are planned (their events and series read), not the world.
+    const asOf = parseAsOf(options.asOf ?? (options.now ?? new Date()).toISOString().slice(0, 10));
+    const year = yearOf(asOf);
+    countryIds = selectCountries(registry.all(), year)
+      .filter((c) => regionOf(c, year) === options.region)
+      .map((c) => c.id);
+  }
+  const plans = await planCountries(
+    store,
+    registry,
+    principal,
+    { ...options, countryIds },
+    content,
+  );
   const needs: Need[] = plans.flatMap((p) =>
     p.plan.measures.map((m) => ({
       measureId: m.id,

@@ -6,6 +6,7 @@ import type { Tlp } from '../../core/escalation/types.js';
 import { InputError } from '../../core/errors.js';
 import type { NeedsDocument, NeedsEdit, NeedsPart } from '../../core/planning/needs.js';
 import { NEEDS_PART_TITLES, NEEDS_PARTS } from '../../core/planning/needs.js';
+import { isCommitted } from '../../core/planning/capacity.js';
 import { isRegion, REGIONS } from '../../core/planning/regions.js';
 import { SITUATION_KINDS } from '../../core/planning/types.js';
 import { capacityMap, exportCapacity, importCapacity } from '../../services/capacity.js';
@@ -155,10 +156,7 @@ export function registerPlanCommands(program: Command, db: Db): void {
             {
               header: 'who',
               value: (m) =>
-                m.gap
-                  ? 'GAP'
-                  : m.providers.filter((x) => x.commitment === 'high' || x.commitment === 'medium')
-                      .length,
+                m.gap ? 'GAP' : m.providers.filter((x) => isCommitted(x.commitment)).length,
             },
           ]),
         );

@@ -1,7 +1,7 @@
 import type { Stage } from '../escalation/rules.js';
 import type { Tier } from '../frameworks/types.js';
 import type { CapacityActor, Place, Provider } from './capacity.js';
-import { isCommitted, providers } from './capacity.js';
+import { covers, isCommitted, providers } from './capacity.js';
 import type { CountryFacts } from './facts.js';
 import type { PitfallWarning } from './pitfalls.js';
 import { checkPitfalls, tensionsAmong } from './pitfalls.js';
@@ -254,8 +254,7 @@ export function buildPlan(input: PlanInput): Plan {
   const activities: Activity[] = [];
   for (const a of input.actors) {
     for (const c of a.capacities) {
-      if (!isActive(c.currentUse) || !byId.has(c.measureId)) continue;
-      if (!providers([a], c.measureId, place).length) continue;
+      if (!isActive(c.currentUse) || !byId.has(c.measureId) || !covers(c.scope, place)) continue;
       activities.push({
         actorId: a.id,
         actor: a.name,

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { EscalationMonitor, STEPS, countriesIn, loadRules } from '../../services/escalation.js';
-import type { Principal } from '../../services/identity.js';
 import type { Step, TierPort } from '../../services/escalation.js';
 import { structuralTiers } from '../../services/escalation-tiers.js';
+import { visibilityKey } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { badField, countryParam, dateParam, today } from '../params.js';
 import { countryQuery, dateOrYear, errors, open, query } from '../schemas.js';
@@ -92,7 +92,7 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const q = request.query;
       const asOf = q.asOf === undefined ? today() : dateParam(q.asOf, 'asOf');
       // Statuses are computed from the events this reader may see, so the cache is per reader.
-      const reader = readerKey(request.principal);
+      const reader = visibilityKey(request.principal);
       const result = await ctx.live.get(`status:${asOf}:${q.rules ?? ''}:${reader}`, async () => {
         const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { asOf }));
         return {
@@ -185,7 +185,7 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const country = countryParam(ctx, q.country, 'country', last);
       const years = Array.from({ length: last - first + 1 }, (_, i) => first + i);
       const entries = await ctx.live.get(
-        `timeline:${country.id}:${from}:${to}:${q.step}:${q.rules ?? ''}:${readerKey(request.principal)}`,
+        `timeline:${country.id}:${from}:${to}:${q.step}:${q.rules ?? ''}:${visibilityKey(request.principal)}`,
         async () => {
           const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { years }));
           return monitor.timeline(country.id, from, to, q.step, request.principal);
@@ -205,11 +205,4 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       };
     },
   );
-}
-
-/** What decides which events a reader sees: the cache key of reader-specific results. */
-function readerKey(p: Principal): string {
-  return p.kind === 'user'
-    ? `${p.organisationId}:${p.role}:${(p.scopes ?? ['session']).join('+')}`
-    : p.kind;
 }
