@@ -22,7 +22,8 @@ describe('frameworks service', () => {
       versions.map((f) => [f.version, f.latest]),
       [
         [1, false],
-        [2, true],
+        [2, false],
+        [3, true],
       ],
     );
     for (const pre of versions) {
@@ -36,13 +37,17 @@ describe('frameworks service', () => {
   });
 
   it('loads by id, id@version, and names the known ones for an unknown id', async () => {
-    assert.equal((await loadFramework('preconditions-2011')).version, 2, 'the newest by default');
+    assert.equal((await loadFramework('preconditions-2011')).version, 3, 'the newest by default');
     assert.equal((await loadFramework('preconditions-2011@1')).version, 1);
     assert.equal((await loadFramework('un-foa-2014.v1')).version, 1);
-    assert.equal((await loadFramework('un-foa-2014')).version, 2);
+    assert.equal((await loadFramework('un-foa-2014')).version, 3);
+    assert.equal(
+      (await loadFramework('un-foa-2014@3')).floors?.[0]?.indicator,
+      'mass-killing-recency',
+    );
     await assert.rejects(
       loadFramework('nope'),
-      /unknown framework "nope".*preconditions-2011@1, preconditions-2011@2/,
+      /unknown framework "nope".*preconditions-2011@1, preconditions-2011@2, preconditions-2011@3/,
     );
   });
 

@@ -84,6 +84,8 @@ export interface Assessment {
   factors: FactorAssessment[];
   missing: { factor: string; indicator?: string; reason: string }[];
   drivers: { factor: string; title: string; severity: number }[];
+  /** Present when a reading severe on its own (an atrocity under way) lifted the score. */
+  floor?: { reason: string; score: number; unliftedScore: number };
   change?: Change;
 }
 
@@ -253,8 +255,12 @@ export interface Me {
   email?: string;
   name?: string;
   organisation?: { id: string; name: string } | string | null;
-  organisations?: ({ id: string; name: string; role?: string } | string)[];
+  /** The user's organisations; `active`: the one the session acts for. */
+  organisations?: (
+    { id: string; name: string; kind?: string; role?: string; active?: boolean } | string
+  )[];
   role?: string;
   clearance?: string;
-  csrfToken?: string;
+  /** The scopes of the API token used; absent for a session. */
+  scopes?: string[];
 }

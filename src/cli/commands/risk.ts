@@ -153,6 +153,8 @@ export function registerRiskCommands(program: Command, db: Db): void {
           ]),
         );
         if (opts.format === 'table' && opts.country && rows[0]) {
+          const floor = rows[0].floor;
+          if (floor) out(`  lifted from ${num(floor.unliftedScore)}: ${floor.reason}`);
           for (const f of rows[0].factors) {
             const ev = f.evidence
               .map((e) => `${e.variable}=${num(e.value, 3)} (${e.year})`)

@@ -4,6 +4,7 @@ import type {
   Factor,
   Framework,
   Indicator,
+  ScoreFloor,
   SeverityMapping,
   Tier,
   TierCutPoints,
@@ -164,6 +165,17 @@ export interface Change {
   factors: { id: string; from: number | null; to: number | null }[];
 }
 
+/** A floor of the framework that lifted the score: what held and the score before the lift. */
+export interface AppliedFloor {
+  factor?: string;
+  indicator?: string;
+  severity: number;
+  score: number;
+  reason: string;
+  /** The overall score before the floor was applied. */
+  unliftedScore: number;
+}
+
 /** One country's assessment as of a date. Scores and severities are in [0, 4]. */
 export interface CountryAssessment {
   countryId: string;
@@ -179,6 +191,8 @@ export interface CountryAssessment {
   factors: FactorAssessment[];
   missing: Missing[];
   drivers: Driver[];
+  /** Present when a floor of the framework lifted the score. */
+  floor?: AppliedFloor;
   change?: Change;
 }
 
@@ -519,7 +533,8 @@ function assessPrepared(shape: Shape, countryId: string, data: Prepared): Countr
   );
   const coverage = scorable === 0 ? 0 : withData / scorable;
   const enough = coverage >= (framework.minCoverage ?? DEFAULT_MIN_COVERAGE);
-  const score = enough ? roundOrNull(overall) : null;
+  const floor = overall === null ? undefined : floorOf(framework, results, overall);
+  const score = enough ? roundOrNull(floor ? liftScore(overall!, floor.score) : overall) : null;
   const factors = framework.groups.flatMap((g) => g.factors.map((f) => results.get(f.id)!));
   const drivers = factors
     .filter(
@@ -541,7 +556,54 @@ function assessPrepared(shape: Shape, countryId: string, data: Prepared): Countr
     factors,
     missing,
     drivers,
+    ...(floor && score !== null ? { floor } : {}),
   };
+}
+
+/**
+ * The highest floor of the framework that holds for these factor results, with the severity
+ * that triggered it; undefined when none holds.
+ */
+function floorOf(
+  framework: Framework,
+  results: ReadonlyMap<string, FactorAssessment>,
+  overall: number,
+): AppliedFloor | undefined {
+  let best: AppliedFloor | undefined;
+  for (const f of framework.floors ?? []) {
+    const severity = floorSeverity(f, results);
+    if (severity === null || severity < f.atLeast) continue;
+    if (best && best.score >= f.score) continue;
+    const trigger = f.factor !== undefined ? { factor: f.factor } : { indicator: f.indicator! };
+    best = {
+      ...trigger,
+      severity,
+      score: f.score,
+      reason: f.reason,
+      unliftedScore: round(overall),
+    };
+  }
+  return best;
+}
+
+function floorSeverity(
+  f: ScoreFloor,
+  results: ReadonlyMap<string, FactorAssessment>,
+): number | null {
+  if (f.factor !== undefined) return results.get(f.factor)?.severity ?? null;
+  for (const factor of results.values()) {
+    const indicator = factor.indicators.find((i) => i.id === f.indicator);
+    if (!indicator) continue;
+    // An applied override stands for the factor's readings, this one included.
+    if (factor.overrideApplied) return factor.severity;
+    return indicator.severity;
+  }
+  return null;
+}
+
+/** Places a score `s` in `[floor, 4]`, keeping the order among lifted scores. */
+export function liftScore(s: number, floor: number): number {
+  return floor + (s / MAX_SEVERITY) * (MAX_SEVERITY - floor);
 }
 
 function latestOverrides(list: readonly Override[]): Map<string, Override> {

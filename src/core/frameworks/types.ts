@@ -167,6 +167,24 @@ export interface ChangelogEntry {
   changes: string;
 }
 
+/**
+ * A reading severe enough on its own to lift the overall score: where it holds, the score `s`
+ * becomes `score + s × (4 − score) / 4`, so the country sits in `[score, 4]` with the order
+ * among such countries kept. Names exactly one trigger: a factor (its applied severity, so an
+ * analyst's override counts) or an indicator (its computed severity; an applied override of
+ * the indicator's factor replaces its readings, floors included).
+ */
+export interface ScoreFloor {
+  factor?: string;
+  indicator?: string;
+  /** The trigger holds when its severity is at least this, in [0, 4]. */
+  atLeast: number;
+  /** The least overall score of a country where the trigger holds, in (0, 4). */
+  score: number;
+  /** Why, in words an analyst reads beside the assessment. */
+  reason: string;
+}
+
 /** A structural-risk framework, one version of it. */
 export interface Framework {
   id: string;
@@ -186,5 +204,7 @@ export interface Framework {
    * In [0, 1]; default 0.5.
    */
   minCoverage?: number;
+  /** Readings that lift the overall score on their own; the highest that holds applies. */
+  floors?: ScoreFloor[];
   groups: Group[];
 }

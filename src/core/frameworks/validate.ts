@@ -6,6 +6,7 @@ import type {
   Framework,
   Group,
   Indicator,
+  ScoreFloor,
   SeverityMapping,
   TierCutPoints,
   Transform,
@@ -78,6 +79,10 @@ export function validateFramework(
   }
 
   if (groups) checkIds(ctx, groups);
+  let floors: ScoreFloor[] | undefined;
+  if (input.floors !== undefined) {
+    floors = arr(ctx, input, 'floors', '', (v, p) => scoreFloor(ctx, v, p, groups ?? []), false);
+  }
 
   if (issues.length > 0) return { ok: false, issues };
   const framework: Framework = {
@@ -92,6 +97,7 @@ export function validateFramework(
     groups: groups!,
   };
   if (minCoverage !== undefined) framework.minCoverage = minCoverage;
+  if (floors !== undefined) framework.floors = floors;
   return { ok: true, framework };
 }
 
@@ -439,6 +445,37 @@ function severityOf(ctx: Ctx, v: unknown, path: string): SeverityMapping | undef
 }
 
 /** Unique group, factor and indicator ids; derived factors name existing factors, no cycles. */
+function scoreFloor(ctx: Ctx, v: unknown, path: string, groups: Group[]): ScoreFloor | undefined {
+  if (!isObject(v)) return ctx.fail(path, 'expected an object');
+  const factors = new Set(groups.flatMap((g) => g.factors.map((f) => f.id)));
+  const indicators = new Set(
+    groups.flatMap((g) => g.factors.flatMap((f) => f.indicators.map((i) => i.id))),
+  );
+  const hasFactor = v.factor !== undefined;
+  const hasIndicator = v.indicator !== undefined;
+  if (hasFactor === hasIndicator) {
+    return ctx.fail(path, 'expected exactly one of "factor" or "indicator"');
+  }
+  const key = hasFactor ? 'factor' : 'indicator';
+  const id = str(ctx, v, key, path, ID);
+  if (id !== undefined && !(hasFactor ? factors : indicators).has(id)) {
+    ctx.fail(at(path, key), `unknown ${key} "${id}"`);
+  }
+  const atLeast = v.atLeast;
+  if (typeof atLeast !== 'number' || !(atLeast >= 0 && atLeast <= MAX_SEVERITY)) {
+    ctx.fail(at(path, 'atLeast'), `expected a severity in [0, ${MAX_SEVERITY}]`);
+  }
+  const score = v.score;
+  if (typeof score !== 'number' || !(score > 0 && score < MAX_SEVERITY)) {
+    ctx.fail(at(path, 'score'), `expected a number in (0, ${MAX_SEVERITY})`);
+  }
+  const reason = str(ctx, v, 'reason', path);
+  if (id === undefined || reason === undefined) return undefined;
+  if (typeof atLeast !== 'number' || typeof score !== 'number') return undefined;
+  const trigger = hasFactor ? { factor: id } : { indicator: id };
+  return { ...trigger, atLeast, score, reason };
+}
+
 function checkIds(ctx: Ctx, groups: Group[]): void {
   const groupIds = new Set<string>();
   const factorPaths = new Map<string, string>();

@@ -4,6 +4,7 @@ import { lastKnownYear, parseAsOf } from '../../../src/core/frameworks/as-of.js'
 import {
   aggregate,
   assessCountry,
+  liftScore,
   severityOf,
   tierOf,
 } from '../../../src/core/frameworks/assess.js';
@@ -316,6 +317,80 @@ describe('assessCountry', () => {
     );
     assert.equal(same.change?.direction, 'unchanged');
     assert.equal(same.change?.delta, 0);
+  });
+});
+
+describe('score floors', () => {
+  const underWay = (code: string, countryId: string): Episode => ({
+    ...episode,
+    code,
+    locationCountryIds: [countryId],
+    responsibleCountryIds: [countryId],
+    startYear: 1995,
+    endYear: null,
+  });
+  const world = {
+    aaa: [rol(1996, 0.3), bd(1996, 1500)],
+    bbb: [rol(1996, 0.9), bd(1996, 0)],
+    ccc: [rol(1996, 0.5), bd(1996, 30)],
+  };
+  const episodes = [episode, underWay('bbb1995s1', 'bbb'), underWay('ccc1995s1', 'ccc')];
+  const floored = (trigger: { factor: string } | { indicator: string }): Framework => ({
+    ...fixtureFramework(),
+    floors: [{ ...trigger, atLeast: 4, score: 3, reason: 'an episode is under way' }],
+  });
+  const assess = (fw: Framework, id: string, extra: Partial<AssessmentInput> = {}) =>
+    assessCountry(fw, id, input('1997-12-31', world, { episodes, ...extra }));
+
+  it('lifts a country where the trigger holds into [floor, 4], keeps their order, and says why', () => {
+    const fw = floored({ factor: 'history' });
+    const plainB = assess(framework, 'bbb');
+    const plainC = assess(framework, 'ccc');
+    assert.ok(plainB.score !== null && plainC.score !== null);
+    assert.ok(plainB.score < 3, 'below the extreme tier without the floor');
+    const b = assess(fw, 'bbb');
+    const c = assess(fw, 'ccc');
+    assert.ok(Math.abs(b.score! - (3 + plainB.score / 4)) < 0.01);
+    assert.equal(b.tier, 'extreme');
+    assert.deepEqual(b.floor, {
+      factor: 'history',
+      severity: 4,
+      score: 3,
+      reason: 'an episode is under way',
+      unliftedScore: plainB.score,
+    });
+    assert.equal(Math.sign(c.score! - b.score!), Math.sign(plainC.score - plainB.score));
+    // aaa's episode ended in 1994: severity 3, below the trigger.
+    const a = assess(fw, 'aaa');
+    assert.equal(a.score, assess(framework, 'aaa').score);
+    assert.equal(a.floor, undefined);
+  });
+
+  it('reads an indicator trigger, which an applied override of its factor replaces', () => {
+    const fw = floored({ indicator: 'recency' });
+    assert.equal(assess(fw, 'bbb').floor?.indicator, 'recency');
+    const overrides: Override[] = [
+      {
+        countryId: 'bbb',
+        factorId: 'history',
+        severity: 1,
+        reason: 'the episode ended in November',
+        source: 'mission report',
+        by: 'analyst-1',
+        at: '1997-12-01T10:00:00Z',
+      },
+    ];
+    const overridden = assess(fw, 'bbb', { overrides });
+    assert.equal(overridden.floor, undefined);
+    assert.ok(overridden.score !== null && overridden.score < 3);
+    const automatic = assess(fw, 'bbb', { overrides, applyOverrides: false });
+    assert.equal(automatic.floor?.severity, 4);
+  });
+
+  it('lifts 0 to the floor and 4 to 4', () => {
+    assert.equal(liftScore(0, 2.8), 2.8);
+    assert.equal(liftScore(4, 2.8), 4);
+    assert.equal(liftScore(2, 2), 3);
   });
 });
 

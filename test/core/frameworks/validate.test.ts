@@ -30,6 +30,32 @@ describe('validateFramework', () => {
     if (r.ok) assert.deepEqual(r.framework, fixtureFramework());
   });
 
+  it('accepts score floors and rejects bad ones with their paths', () => {
+    const good = validateFramework(
+      edited((f) => {
+        f.floors = [{ indicator: 'recency', atLeast: 4, score: 2.5, reason: 'under way' }];
+      }),
+    );
+    assert.ok(good.ok);
+    if (good.ok) assert.equal(good.framework.floors?.[0]?.indicator, 'recency');
+    const found = issues(
+      edited((f) => {
+        f.floors = [
+          { factor: 'history', indicator: 'recency', atLeast: 4, score: 3, reason: 'r' },
+          { factor: 'histories', atLeast: 4, score: 3, reason: 'r' },
+          { indicator: 'recency', atLeast: 5, score: 4, reason: '' },
+        ];
+      }),
+    );
+    assert.deepEqual(found, [
+      { path: 'floors[0]', message: 'expected exactly one of "factor" or "indicator"' },
+      { path: 'floors[1].factor', message: 'unknown factor "histories"' },
+      { path: 'floors[2].atLeast', message: 'expected a severity in [0, 4]' },
+      { path: 'floors[2].score', message: 'expected a number in (0, 4)' },
+      { path: 'floors[2].reason', message: 'expected a non-empty string' },
+    ]);
+  });
+
   it('rejects an out-of-range weight with its path', () => {
     const found = issues(
       edited((f) => {

@@ -153,6 +153,14 @@ export function assessmentSummary(a: Assessment, framework: string): HTMLElement
         : '–',
     ],
     ['Drivers', a.drivers.map((d) => `${d.title} (${num(d.severity)})`).join('; ') || '–'],
+    ...(a.floor
+      ? [
+          [
+            'Lifted',
+            `${a.floor.reason} Score ${score(a.floor.unliftedScore)} before the lift, at least ${score(a.floor.score)} after.`,
+          ] as [string, string],
+        ]
+      : []),
     ['Framework', framework],
   ]);
 }
