@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Algorithm } from '@node-rs/argon2';
 import { InputError } from '../core/errors.js';
@@ -17,22 +17,33 @@ import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import {
   countFailure,
+  deleteMembership,
   endSessions,
+  findMembership,
   findSession,
   findToken,
   findUser,
   getOrganisation,
+  insertMembership,
   insertOrganisation,
   insertSession,
   insertToken,
   insertUser,
+  listMemberships,
   listOrganisations,
   listTokens,
   listUsers,
   markToken,
+  setSessionOrganisation,
   updateUser,
 } from '../store/identity-repository.js';
-import type { Organisation, TokenRecord, UserRecord } from '../store/identity-repository.js';
+import type {
+  Membership,
+  Organisation,
+  SessionRecord,
+  TokenRecord,
+  UserRecord,
+} from '../store/identity-repository.js';
 
 export {
   ANONYMOUS,
@@ -109,16 +120,41 @@ function publicUser(u: UserRecord): User {
   };
 }
 
-/** The principal of a user (with the scopes of the token used, if any). */
-export function principalOf(u: UserRecord, scopes?: readonly Scope[]): UserPrincipal {
+/**
+ * The principal of a user acting for one organisation with their role there (default their
+ * home membership), with the scopes of the token used, if any.
+ */
+export function principalOf(
+  u: UserRecord,
+  scopes?: readonly Scope[],
+  membership: Pick<Membership, 'organisationId' | 'role'> = u,
+): UserPrincipal {
   return {
     kind: 'user',
     userId: u.id,
     username: u.username,
-    organisationId: u.organisationId,
-    role: u.role,
+    organisationId: membership.organisationId,
+    role: membership.role,
     ...(scopes ? { scopes: [...scopes] } : {}),
   };
+}
+
+/**
+ * The principal of `u` acting for `organisationId` (null: their home organisation), built
+ * from that membership alone: what the user may see and do elsewhere never adds to it.
+ * AuthenticationError when the membership is gone (removed since the session or token began).
+ */
+async function memberPrincipal(
+  store: Store,
+  u: UserRecord,
+  organisationId: string | null,
+  scopes?: readonly Scope[],
+): Promise<UserPrincipal> {
+  const org = organisationId ?? u.organisationId;
+  const m = await findMembership(store.db, u.id, org);
+  if (!m)
+    throw new AuthenticationError('invalid-credentials', `${u.username} is no longer in ${org}`);
+  return principalOf(u, scopes, m);
 }
 
 function sha256(text: string): string {
@@ -127,6 +163,15 @@ function sha256(text: string): string {
 
 function secret(prefix = ''): string {
   return prefix + randomBytes(32).toString('base64url');
+}
+
+/**
+ * The CSRF token of a session: an HMAC of a fixed label keyed by the session token, so the
+ * server can give it again to whoever holds the session cookie (`sessionCsrf`) while only
+ * its hash is stored, and the CSRF token reveals nothing of the session token.
+ */
+function csrfOf(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('lens csrf token').digest('base64url');
 }
 
 function sameHash(a: string, b: string): boolean {
@@ -160,6 +205,24 @@ function checkId(value: string, column: string): string {
       expected: '2 to 64 lower-case letters, digits or dashes, starting with a letter or digit',
     });
   return value;
+}
+
+/** Checks a role: one of `ROLES`. */
+function checkRole(role: string): Role {
+  if (!ROLES.includes(role as Role))
+    throw new InputError(`unknown role "${role}"`, { column: 'role', expected: ROLES.join(', ') });
+  return role as Role;
+}
+
+/** The user `username`, or InputError naming the field `user`. */
+async function requireUserRecord(store: Store, username: string): Promise<UserRecord> {
+  const u = await findUser(store.db, { username });
+  if (!u)
+    throw new InputError(`no user "${username}"`, {
+      column: 'user',
+      expected: 'a username from `lens users list`',
+    });
+  return u;
 }
 
 /** The argon2id hash (PHC string) of a password, after checking its length. */
@@ -263,11 +326,7 @@ export async function createUser(
     throw new AccessDeniedError(
       `${describePrincipal(principal)} may not add users to ${u.organisationId}`,
     );
-  if (!ROLES.includes(u.role as Role))
-    throw new InputError(`unknown role "${u.role}"`, {
-      column: 'role',
-      expected: ROLES.join(', '),
-    });
+  const role = checkRole(u.role);
   if (await findUser(store.db, { username }))
     throw new InputError(`user "${username}" exists already`, {
       column: 'username',
@@ -280,7 +339,7 @@ export async function createUser(
     displayName: u.displayName?.trim() || username,
     email: u.email ?? null,
     organisationId: u.organisationId,
-    role: u.role as Role,
+    role,
     passwordHash,
     createdAt,
   });
@@ -356,7 +415,10 @@ export async function setUserDisabled(
   return publicUser((await findUser(store.db, { id: u.id }))!);
 }
 
-/** A new session: the token for the session cookie and the CSRF token, each shown once. */
+/**
+ * A new session: the token for the session cookie and the CSRF token. The session acts for
+ * the user's home organisation until switched (`switchOrganisation`).
+ */
 export interface SignedIn {
   /** Goes in a Secure, HttpOnly, SameSite=Strict cookie. */
   sessionToken: string;
@@ -422,16 +484,17 @@ export async function signIn(
   }
   await updateUser(store.db, u.id, { failedAttempts: 0, lockedUntil: null });
   const sessionToken = secret();
-  const csrfToken = secret();
+  const csrfToken = csrfOf(sessionToken);
   const expiresAt = plusMinutes(now, (options.sessionHours ?? SESSION_HOURS) * 60);
   await insertSession(store.db, {
     tokenHash: sha256(sessionToken),
     csrfHash: sha256(csrfToken),
     userId: u.id,
+    organisationId: u.organisationId,
     createdAt: now,
     expiresAt,
   });
-  const principal = principalOf(u);
+  const principal = await memberPrincipal(store, u, u.organisationId);
   await audit(store, principal, 'sign-in', 'user', u.username, now);
   return { sessionToken, csrfToken, expiresAt, principal, user: publicUser(u) };
 }
@@ -476,32 +539,219 @@ export async function authenticate(
       throw new AuthenticationError('expired', 'the API token has expired');
     const u = await findUser(store.db, { id: t.userId });
     if (!u || u.disabled) throw new AuthenticationError('disabled', 'this account is disabled');
+    const principal = await memberPrincipal(store, u, t.organisationId, t.scopes);
     await markToken(store.db, t.id, 'last_used_at', now);
-    return principalOf(u, t.scopes);
+    return principal;
   }
   if (credentials.session !== undefined) {
-    const s = await findSession(store.db, sha256(credentials.session));
-    if (!s || s.endedAt !== null)
-      throw new AuthenticationError('invalid-credentials', 'unknown or ended session');
-    if (s.expiresAt <= now) throw new AuthenticationError('expired', 'the session has expired');
-    if (options.unsafe && !(credentials.csrf && sameHash(sha256(credentials.csrf), s.csrfHash)))
+    const { session, user } = await openSession(store, credentials.session, now);
+    if (
+      options.unsafe &&
+      !(credentials.csrf && sameHash(sha256(credentials.csrf), session.csrfHash))
+    )
       throw new AuthenticationError('csrf', 'missing or wrong CSRF token');
-    const u = await findUser(store.db, { id: s.userId });
-    if (!u || u.disabled) throw new AuthenticationError('disabled', 'this account is disabled');
-    return principalOf(u);
+    return memberPrincipal(store, user, session.organisationId);
   }
   return ANONYMOUS;
 }
 
-/** An API token as listed (never the token itself). */
-export type ApiToken = Omit<TokenRecord, 'tokenHash'> & { username: string };
+/** The session of `sessionToken` and its user, or AuthenticationError (unknown, ended, expired, disabled). */
+async function openSession(
+  store: Store,
+  sessionToken: string,
+  now: string,
+): Promise<{ session: SessionRecord; user: UserRecord }> {
+  const session = await findSession(store.db, sha256(sessionToken));
+  if (!session || session.endedAt !== null)
+    throw new AuthenticationError('invalid-credentials', 'unknown or ended session');
+  if (session.expiresAt <= now) throw new AuthenticationError('expired', 'the session has expired');
+  const user = await findUser(store.db, { id: session.userId });
+  if (!user || user.disabled) throw new AuthenticationError('disabled', 'this account is disabled');
+  return { session, user };
+}
 
-function withoutHash(t: TokenRecord, username: string): ApiToken {
+/**
+ * The CSRF token of an open session, for a client that holds the session cookie but lost
+ * the token (a new browser tab). Only the cookie's holder can ask: the cookie is HttpOnly
+ * and SameSite=Strict, and the API allows no cross-origin reads. AuthenticationError as for
+ * `authenticate`, and for sessions opened before CSRF tokens could be given again.
+ */
+export async function sessionCsrf(
+  store: Store,
+  sessionToken: string,
+  now: string = new Date().toISOString(),
+): Promise<{ csrfToken: string; expiresAt: string }> {
+  const { session } = await openSession(store, sessionToken, now);
+  const csrfToken = csrfOf(sessionToken);
+  if (!sameHash(sha256(csrfToken), session.csrfHash))
+    throw new AuthenticationError(
+      'invalid-credentials',
+      'the CSRF token of this session cannot be given again: sign in again',
+    );
+  return { csrfToken, expiresAt: session.expiresAt };
+}
+
+/** One organisation a user belongs to, as the user sees it. */
+export interface OrganisationMembership {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  /** The user's role there. */
+  role: Role;
+  /** Whether the caller acts for it now (the session's active organisation, the token's own). */
+  active: boolean;
+  /** Whether it is the user's home organisation (where a sign-in starts; never removed). */
+  home: boolean;
+}
+
+async function membershipList(
+  store: Store,
+  u: UserRecord,
+  active?: string,
+): Promise<OrganisationMembership[]> {
+  return (await listMemberships(store.db, u.id)).map((m) => ({
+    id: m.organisationId,
+    name: m.organisation.name,
+    kind: m.organisation.kind,
+    role: m.role,
+    active: m.organisationId === active,
+    home: m.organisationId === u.organisationId,
+  }));
+}
+
+/** The organisations `principal`'s user belongs to, by id, the one they act for marked active. */
+export async function membershipsOf(
+  store: Store,
+  principal: UserPrincipal,
+): Promise<OrganisationMembership[]> {
+  const u = await findUser(store.db, { id: principal.userId });
+  return u ? membershipList(store, u, principal.organisationId) : [];
+}
+
+/**
+ * Makes the session of `sessionToken` act for `organisationId`, with the user's role there;
+ * returns the new principal. AccessDeniedError when the user is not a member (an unknown
+ * organisation too, so the answer tells nothing more). Switches and refusals are audited.
+ */
+export async function switchOrganisation(
+  store: Store,
+  sessionToken: string,
+  organisationId: string,
+  now: string = new Date().toISOString(),
+): Promise<UserPrincipal> {
+  const { session, user } = await openSession(store, sessionToken, now);
+  const from = await memberPrincipal(store, user, session.organisationId);
+  const m = await findMembership(store.db, user.id, organisationId);
+  if (!m) {
+    await audit(store, from, 'switch-organisation-refused', 'user', user.username, now, {
+      organisation: organisationId,
+    });
+    throw new AccessDeniedError(`${user.username} is not a member of "${organisationId}"`);
+  }
+  await setSessionOrganisation(store.db, session.tokenHash, m.organisationId);
+  await audit(store, from, 'switch-organisation', 'user', user.username, now, {
+    from: from.organisationId,
+    to: m.organisationId,
+    role: m.role,
+  });
+  return principalOf(user, undefined, m);
+}
+
+/**
+ * Makes a user a member of another organisation with `role` there. The local operator and
+ * the admins of that organisation may. InputError for an unknown user, organisation or role,
+ * or a membership the user has already (remove it first to change the role).
+ */
+export async function addMembership(
+  store: Store,
+  principal: Principal,
+  m: { username: string; organisationId: string; role: string; now?: string },
+): Promise<OrganisationMembership[]> {
+  const u = await requireUserRecord(store, m.username);
+  await requireOrganisation(store, m.organisationId);
+  const role = checkRole(m.role);
+  if (!administers(principal, m.organisationId))
+    throw new AccessDeniedError(
+      `${describePrincipal(principal)} may not add members to ${m.organisationId}`,
+    );
+  if (await findMembership(store.db, u.id, m.organisationId))
+    throw new InputError(`${u.username} is a member of ${m.organisationId} already`, {
+      column: 'org',
+      expected: 'an organisation the user is not in (remove the membership to change the role)',
+    });
+  const now = m.now ?? new Date().toISOString();
+  await insertMembership(store.db, {
+    userId: u.id,
+    organisationId: m.organisationId,
+    role,
+    createdAt: now,
+  });
+  await audit(store, principal, 'add-membership', 'user', u.username, now, {
+    organisation: m.organisationId,
+    role,
+  });
+  return membershipList(store, u);
+}
+
+/**
+ * Ends a user's membership of an organisation (the local operator, or its admins). From then
+ * on their sessions acting for it and their tokens bound to it are refused. The home
+ * organisation stays: disable the user instead. InputError for an unknown user or membership.
+ */
+export async function removeMembership(
+  store: Store,
+  principal: Principal,
+  m: { username: string; organisationId: string; now?: string },
+): Promise<OrganisationMembership[]> {
+  const u = await requireUserRecord(store, m.username);
+  if (!administers(principal, m.organisationId))
+    throw new AccessDeniedError(
+      `${describePrincipal(principal)} may not remove members of ${m.organisationId}`,
+    );
+  if (m.organisationId === u.organisationId)
+    throw new InputError(`${m.organisationId} is the home organisation of ${u.username}`, {
+      column: 'org',
+      expected: 'another of their organisations (to stop a user, disable them)',
+    });
+  if (!(await deleteMembership(store.db, u.id, m.organisationId)))
+    throw new InputError(`${u.username} is not a member of ${m.organisationId}`, {
+      column: 'org',
+      expected: 'an organisation from `lens users memberships`',
+    });
+  const now = m.now ?? new Date().toISOString();
+  await audit(store, principal, 'remove-membership', 'user', u.username, now, {
+    organisation: m.organisationId,
+  });
+  return membershipList(store, u);
+}
+
+/** A user's organisations and roles (the local operator, the user, or an admin of their home). */
+export async function userMemberships(
+  store: Store,
+  principal: Principal,
+  username: string,
+): Promise<OrganisationMembership[]> {
+  return membershipList(store, await userToAdminister(store, principal, username));
+}
+
+/** An API token as listed (never the token itself), with the organisation it is bound to. */
+export type ApiToken = Omit<TokenRecord, 'tokenHash' | 'organisationId'> & {
+  username: string;
+  organisationId: string;
+};
+
+/** The organisation a token is bound to. */
+function tokenOrganisation(t: TokenRecord, owner: UserRecord): string {
+  return t.organisationId ?? owner.organisationId;
+}
+
+function withoutHash(t: TokenRecord, owner: UserRecord): ApiToken {
   return {
     id: t.id,
     name: t.name,
     userId: t.userId,
-    username,
+    username: owner.username,
+    organisationId: tokenOrganisation(t, owner),
     scopes: t.scopes,
     createdAt: t.createdAt,
     expiresAt: t.expiresAt,
@@ -511,9 +761,12 @@ function withoutHash(t: TokenRecord, username: string): ApiToken {
 }
 
 /**
- * Creates an API token for a user with `scopes` (each of `SCOPES`); the token is returned
- * once and only its hash is kept. Users create tokens for themselves, admins for users
- * of their organisation, the operator for anyone; the `admin` scope only for admins. `expiresAt` ISO or absent (no expiry).
+ * Creates an API token for a user with `scopes` (each of `SCOPES`), bound to one of their
+ * organisations (`organisationId`; default the one a signed-in user acts for, else the
+ * user's home organisation): it reads and writes as the user's role there, whatever the
+ * user's sessions switch to. The token is returned once and only its hash is kept. Users
+ * create tokens for themselves, admins for members of their organisation, the operator for
+ * anyone; the `admin` scope only for admins. `expiresAt` ISO or absent (no expiry).
  */
 export async function createApiToken(
   store: Store,
@@ -522,18 +775,21 @@ export async function createApiToken(
     username: string;
     name: string;
     scopes: readonly string[];
+    organisationId?: string;
     expiresAt?: string;
     now?: string;
   },
 ): Promise<{ token: string; record: ApiToken }> {
-  const u = await findUser(store.db, { username: t.username });
-  if (!u)
-    throw new InputError(`no user "${t.username}"`, {
-      column: 'user',
-      expected: 'a username from `lens users list`',
-    });
+  const u = await requireUserRecord(store, t.username);
   const self = principal.kind === 'user' && principal.userId === u.id;
-  if (!self && !administers(principal, u.organisationId))
+  const organisationId = t.organisationId ?? (self ? principal.organisationId : u.organisationId);
+  const membership = await findMembership(store.db, u.id, organisationId);
+  if (!membership)
+    throw new InputError(`${u.username} is not a member of "${organisationId}"`, {
+      column: 'org',
+      expected: "one of the user's organisations (`lens users memberships`)",
+    });
+  if (!self && !administers(principal, organisationId))
     throw new AccessDeniedError(
       `${describePrincipal(principal)} may not create tokens for ${t.username}`,
     );
@@ -548,8 +804,8 @@ export async function createApiToken(
         column: 'scopes',
         expected: SCOPES.join(', '),
       });
-  if (t.scopes.includes('admin') && u.role !== 'admin')
-    throw new InputError(`the admin scope is for admins; ${u.username} is ${u.role}`, {
+  if (t.scopes.includes('admin') && membership.role !== 'admin')
+    throw new InputError(`the admin scope is for admins; ${u.username} is ${membership.role}`, {
       column: 'scopes',
       expected: 'read or write',
     });
@@ -566,15 +822,17 @@ export async function createApiToken(
     tokenHash: sha256(token),
     name: t.name,
     userId: u.id,
+    organisationId,
     scopes,
     createdAt: now,
     expiresAt,
   });
   await audit(store, principal, 'create', 'api-token', String(id), now, {
     user: u.username,
+    organisation: organisationId,
     scopes,
   });
-  return { token, record: withoutHash((await findToken(store.db, { id }))!, u.username) };
+  return { token, record: withoutHash((await findToken(store.db, { id }))!, u) };
 }
 
 /** Revokes an API token (its owner, an admin of their organisation, or the operator). */
@@ -591,7 +849,7 @@ export async function revokeApiToken(
   if (!t) throw missing;
   const owner = (await findUser(store.db, { id: t.userId }))!;
   const self = principal.kind === 'user' && principal.userId === owner.id;
-  if (!self && !administers(principal, owner.organisationId)) throw missing;
+  if (!self && !administers(principal, tokenOrganisation(t, owner))) throw missing;
   if (t.revokedAt === null) await markToken(store.db, id, 'revoked_at', now);
   await audit(store, principal, 'revoke', 'api-token', String(id), now);
 }
@@ -601,11 +859,13 @@ export async function apiTokens(store: Store, principal: Principal): Promise<Api
   if (principal.kind === 'anonymous') throw new AccessDeniedError('sign in to list tokens');
   const all = await listTokens(store.db);
   const owners = new Map((await listUsers(store.db)).map((u) => [u.id, u]));
-  return all
-    .filter((t) => {
-      const owner = owners.get(t.userId);
-      if (!owner || principal.kind === 'system') return true;
-      return principal.userId === owner.id || administers(principal, owner.organisationId);
-    })
-    .map((t) => withoutHash(t, owners.get(t.userId)?.username ?? ''));
+  return all.flatMap((t) => {
+    const owner = owners.get(t.userId);
+    if (!owner) return [];
+    const seen =
+      principal.kind === 'system' ||
+      principal.userId === owner.id ||
+      administers(principal, tokenOrganisation(t, owner));
+    return seen ? [withoutHash(t, owner)] : [];
+  });
 }

@@ -2,7 +2,12 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Tlp } from '../core/escalation/types.js';
 import type { Agreement, OrganisationKind, Role, Scope } from './access.js';
 import type { Schema } from './schema.js';
-import type { ApiTokensTable, OrganisationsTable, UsersTable } from './schema-identity.js';
+import type {
+  ApiTokensTable,
+  MembershipsTable,
+  OrganisationsTable,
+  UsersTable,
+} from './schema-identity.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
 
@@ -43,7 +48,10 @@ export async function getOrganisation(db: Db, id: string): Promise<Organisation 
   return r ? rowToOrganisation(r) : undefined;
 }
 
-/** A user as stored, with the password hash (never leaves the services). */
+/**
+ * A user as stored, with the password hash (never leaves the services). `organisationId`
+ * and `role` are the home membership (see `UsersTable`).
+ */
 export interface UserRecord {
   id: number;
   username: string;
@@ -75,7 +83,7 @@ function rowToUser(r: Selectable<UsersTable>): UserRecord {
   };
 }
 
-/** Stores a user; returns its id. */
+/** Stores a user and their home membership; returns the user's id. */
 export async function insertUser(
   db: Db,
   u: Omit<UserRecord, 'id' | 'failedAttempts' | 'lockedUntil' | 'disabled'>,
@@ -96,7 +104,97 @@ export async function insertUser(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return Number(r.id);
+  const id = Number(r.id);
+  await insertMembership(db, {
+    userId: id,
+    organisationId: u.organisationId,
+    role: u.role,
+    createdAt: u.createdAt,
+  });
+  return id;
+}
+
+/** A user's place in an organisation, with their role there. */
+export interface Membership {
+  userId: number;
+  organisationId: string;
+  role: Role;
+  createdAt: string;
+}
+
+function rowToMembership(r: Selectable<MembershipsTable>): Membership {
+  return {
+    userId: Number(r.user_id),
+    organisationId: r.organisation_id,
+    role: r.role as Role,
+    createdAt: r.created_at,
+  };
+}
+
+/** Stores a membership. */
+export async function insertMembership(db: Db, m: Membership): Promise<void> {
+  await db
+    .insertInto('memberships')
+    .values({
+      user_id: m.userId,
+      organisation_id: m.organisationId,
+      role: m.role,
+      created_at: m.createdAt,
+    })
+    .execute();
+}
+
+/** Removes a membership; false when there was none. */
+export async function deleteMembership(
+  db: Db,
+  userId: number,
+  organisationId: string,
+): Promise<boolean> {
+  const r = await db
+    .deleteFrom('memberships')
+    .where('user_id', '=', userId)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** A user's membership of one organisation, if they have it. */
+export async function findMembership(
+  db: Db,
+  userId: number,
+  organisationId: string,
+): Promise<Membership | undefined> {
+  const r = await db
+    .selectFrom('memberships')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  return r ? rowToMembership(r) : undefined;
+}
+
+/** A user's memberships with their organisations, by organisation id. */
+export async function listMemberships(
+  db: Db,
+  userId: number,
+): Promise<(Membership & { organisation: Organisation })[]> {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+    .selectAll('m')
+    .select(['o.name', 'o.kind', 'o.created_at as organisation_created_at'])
+    .where('m.user_id', '=', userId)
+    .orderBy('m.organisation_id')
+    .execute();
+  return rows.map((r) => ({
+    ...rowToMembership(r),
+    organisation: rowToOrganisation({
+      id: r.organisation_id,
+      name: r.name,
+      kind: r.kind,
+      created_at: r.organisation_created_at,
+    }),
+  }));
 }
 
 /** A user by username or by id. */
@@ -143,11 +241,12 @@ export async function countFailure(db: Db, id: number): Promise<number> {
   return Number(r.failed_attempts);
 }
 
-/** A session row: hashes only. */
+/** A session row: hashes only; `organisationId` the organisation it acts for (null: home). */
 export interface SessionRecord {
   tokenHash: string;
   csrfHash: string;
   userId: number;
+  organisationId: string | null;
   createdAt: string;
   expiresAt: string;
   endedAt: string | null;
@@ -161,6 +260,7 @@ export async function insertSession(db: Db, s: Omit<SessionRecord, 'endedAt'>): 
       token_hash: s.tokenHash,
       csrf_hash: s.csrfHash,
       user_id: s.userId,
+      organisation_id: s.organisationId,
       created_at: s.createdAt,
       expires_at: s.expiresAt,
       ended_at: null,
@@ -180,11 +280,25 @@ export async function findSession(db: Db, tokenHash: string): Promise<SessionRec
         tokenHash: r.token_hash,
         csrfHash: r.csrf_hash,
         userId: Number(r.user_id),
+        organisationId: r.organisation_id,
         createdAt: r.created_at,
         expiresAt: r.expires_at,
         endedAt: r.ended_at,
       }
     : undefined;
+}
+
+/** Sets the organisation a session acts for. */
+export async function setSessionOrganisation(
+  db: Db,
+  tokenHash: string,
+  organisationId: string,
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ organisation_id: organisationId })
+    .where('token_hash', '=', tokenHash)
+    .execute();
 }
 
 /** Ends one session (by token hash) or every open session of a user. */
@@ -201,12 +315,16 @@ export async function endSessions(
   await q.execute();
 }
 
-/** An API token as stored (its hash, never the token). */
+/**
+ * An API token as stored (its hash, never the token); `organisationId` the organisation it
+ * is bound to (null: the user's home organisation).
+ */
 export interface TokenRecord {
   id: number;
   tokenHash: string;
   name: string;
   userId: number;
+  organisationId: string | null;
   scopes: Scope[];
   createdAt: string;
   expiresAt: string | null;
@@ -220,6 +338,7 @@ function rowToToken(r: Selectable<ApiTokensTable>): TokenRecord {
     tokenHash: r.token_hash,
     name: r.name,
     userId: Number(r.user_id),
+    organisationId: r.organisation_id,
     scopes: JSON.parse(r.scopes) as Scope[],
     createdAt: r.created_at,
     expiresAt: r.expires_at,
@@ -239,6 +358,7 @@ export async function insertToken(
       token_hash: t.tokenHash,
       name: t.name,
       user_id: t.userId,
+      organisation_id: t.organisationId,
       scopes: JSON.stringify(t.scopes),
       created_at: t.createdAt,
       expires_at: t.expiresAt,

@@ -7,6 +7,7 @@ import * as events from './migrations/0002-events.js';
 import * as overrides from './migrations/0003-overrides.js';
 import * as identity from './migrations/0005-identity.js';
 import * as planning from './migrations/0004-planning.js';
+import * as memberships from './migrations/0006-memberships.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-overrides': overrides,
   '0004-planning': planning,
   '0005-identity': identity,
+  '0006-memberships': memberships,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */

@@ -2,12 +2,13 @@ import type { Generated } from 'kysely';
 
 /**
  * Table types of identity, sharing, the audit trail and warning-to-decision cases
- * (migration `0005-identity`). Times are ISO timestamps; TLP levels are the strings of
+ * (migrations `0005-identity` and `0006-memberships`). Times are ISO timestamps; TLP levels are the strings of
  * `Tlp`; organisation ids are the short ids their administrators chose.
  */
 export interface IdentitySchema {
   organisations: OrganisationsTable;
   users: UsersTable;
+  memberships: MembershipsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   sharing_agreements: SharingAgreementsTable;
@@ -25,7 +26,9 @@ export interface OrganisationsTable {
 }
 
 /**
- * A person who signs in. `password_hash` is an argon2id PHC string (null: no password set,
+ * A person who signs in. `organisation_id` and `role` are their home membership: the
+ * organisation they were added to, where a sign-in starts (it is in `memberships` too and
+ * is never removed from there). `password_hash` is an argon2id PHC string (null: no password set,
  * API tokens only); `failed_attempts` counts sign-in failures since the last success;
  * `locked_until` set while locked out; `disabled` 0/1.
  */
@@ -44,24 +47,41 @@ export interface UsersTable {
 }
 
 /**
+ * A user's place in an organisation: one row per user and organisation, with the role the
+ * user holds there (one of `ROLES`).
+ */
+export interface MembershipsTable {
+  user_id: number;
+  organisation_id: string;
+  role: string;
+  created_at: string;
+}
+
+/**
  * A browser session. Only SHA-256 hashes (hex) of the session token and of its CSRF token
- * are stored; `ended_at` set on sign-out.
+ * are stored; `organisation_id` the organisation the session acts for (null: the user's
+ * home organisation); `ended_at` set on sign-out.
  */
 export interface SessionsTable {
   token_hash: string;
   csrf_hash: string;
   user_id: number;
+  organisation_id: string | null;
   created_at: string;
   expires_at: string;
   ended_at: string | null;
 }
 
-/** An API token (SHA-256 hash, hex) with its `scopes` (JSON array of `read`, `write`, `admin`). */
+/**
+ * An API token (SHA-256 hash, hex) with its `scopes` (JSON array of `read`, `write`,
+ * `admin`), bound to the organisation `organisation_id` (null: the user's home organisation).
+ */
 export interface ApiTokensTable {
   id: Generated<number>;
   token_hash: string;
   name: string;
   user_id: number;
+  organisation_id: string | null;
   scopes: string;
   created_at: string;
   expires_at: string | null;

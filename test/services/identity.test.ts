@@ -1,21 +1,30 @@
 import { strict as assert } from 'node:assert';
 import { after, before, it } from 'node:test';
+import { listAudit } from '../../src/store/audit-repository.js';
 import {
   ANONYMOUS,
+  AccessDeniedError,
   AuthenticationError,
   LOCK_MINUTES,
   MAX_FAILED_SIGN_INS,
   SYSTEM,
+  addMembership,
   authenticate,
   createApiToken,
   createOrganisation,
   createUser,
+  membershipsOf,
+  removeMembership,
   revokeApiToken,
+  sessionCsrf,
   setPassword,
   setUserDisabled,
   signIn,
   signOut,
+  switchOrganisation,
+  userMemberships,
 } from '../../src/services/identity.js';
+import type { Principal } from '../../src/services/identity.js';
 import { canDo } from '../../src/store/access.js';
 import type { Store } from '../../src/store/database.js';
 import { onEveryStore } from '../support/stores.js';
@@ -256,5 +265,220 @@ onEveryStore('identity', (target) => {
       'disabled',
     );
     await setUserDisabled(store, SYSTEM, 'amina', false, at(6));
+  });
+});
+
+/** Organisation and role of a principal, as `org/role`. */
+function actingAs(p: Principal): string {
+  return p.kind === 'user' ? `${p.organisationId}/${p.role}` : p.kind;
+}
+
+onEveryStore('organisation memberships', (target) => {
+  let store: Store;
+  before(async () => {
+    store = await target.fresh();
+    for (const [id, kind] of [
+      ['org-a', 'un-office'],
+      ['org-b', 'ngo'],
+      ['org-c', 'research-group'],
+    ] as const)
+      await createOrganisation(store, SYSTEM, { id, name: id.toUpperCase(), kind, now: T0 });
+    await createUser(store, SYSTEM, {
+      username: 'duo',
+      organisationId: 'org-a',
+      role: 'analyst',
+      password: PASSWORD,
+      now: T0,
+    });
+    await createUser(store, SYSTEM, {
+      username: 'boss-b',
+      organisationId: 'org-b',
+      role: 'admin',
+      now: T0,
+    });
+  });
+  after(async () => {
+    await store.close();
+    await target.cleanup();
+  });
+
+  it('gives every new user the membership of their home organisation', async () => {
+    assert.deepEqual(await userMemberships(store, SYSTEM, 'duo'), [
+      { id: 'org-a', name: 'ORG-A', kind: 'un-office', role: 'analyst', active: false, home: true },
+    ]);
+  });
+
+  it('adds memberships with a role each; admins only in their own organisation', async () => {
+    const bossB = await authenticate(store, {
+      bearer: (
+        await createApiToken(store, SYSTEM, {
+          username: 'boss-b',
+          name: 'admin',
+          scopes: ['read', 'admin'],
+          now: T0,
+        })
+      ).token,
+    });
+    await assert.rejects(
+      addMembership(store, bossB, { username: 'duo', organisationId: 'org-c', role: 'viewer' }),
+      AccessDeniedError,
+    );
+    const list = await addMembership(store, bossB, {
+      username: 'duo',
+      organisationId: 'org-b',
+      role: 'viewer',
+      now: at(1),
+    });
+    assert.deepEqual(
+      list.map((m) => `${m.id}/${m.role}`),
+      ['org-a/analyst', 'org-b/viewer'],
+    );
+    await assert.rejects(
+      addMembership(store, SYSTEM, { username: 'duo', organisationId: 'org-b', role: 'admin' }),
+      /column "org": duo is a member of org-b already/,
+    );
+    await assert.rejects(
+      addMembership(store, SYSTEM, { username: 'duo', organisationId: 'org-c', role: 'boss' }),
+      /column "role": unknown role "boss"/,
+    );
+    await assert.rejects(
+      addMembership(store, SYSTEM, { username: 'duo', organisationId: 'nowhere', role: 'viewer' }),
+      /column "org": no organisation "nowhere"/,
+    );
+    await assert.rejects(
+      removeMembership(store, SYSTEM, { username: 'duo', organisationId: 'org-a' }),
+      /column "org": org-a is the home organisation of duo/,
+    );
+    const added = (await listAudit(store.db, { itemId: 'duo' })).find(
+      (e) => e.action === 'add-membership',
+    );
+    assert.equal(added?.actor, 'boss-b@org-b');
+    assert.deepEqual(added?.detail, { organisation: 'org-b', role: 'viewer' });
+  });
+
+  it('switches the organisation a session acts for, with the role there and nothing more', async () => {
+    const s = await signIn(store, { username: 'duo', password: PASSWORD }, { now: T0 });
+    assert.equal(actingAs(s.principal), 'org-a/analyst');
+    const switched = await switchOrganisation(store, s.sessionToken, 'org-b', at(2));
+    assert.equal(actingAs(switched), 'org-b/viewer');
+    const now = await authenticate(store, { session: s.sessionToken }, { now: at(3) });
+    assert.equal(actingAs(now), 'org-b/viewer');
+    assert.equal(
+      canDo(now, 'submit-report'),
+      false,
+      'a viewer in org-b, whatever they are in org-a',
+    );
+    assert.deepEqual(
+      (await membershipsOf(store, switched)).map((m) => [m.id, m.active]),
+      [
+        ['org-a', false],
+        ['org-b', true],
+      ],
+    );
+    // Another session of the same user keeps its own organisation.
+    const other = await signIn(store, { username: 'duo', password: PASSWORD }, { now: at(3) });
+    assert.equal(
+      actingAs(await authenticate(store, { session: other.sessionToken }, { now: at(4) })),
+      'org-a/analyst',
+    );
+    await assert.rejects(
+      switchOrganisation(store, s.sessionToken, 'org-c', at(5)),
+      (e: unknown) => e instanceof AccessDeniedError && /not a member of "org-c"/.test(e.message),
+    );
+    await assert.rejects(
+      switchOrganisation(store, s.sessionToken, 'nowhere', at(5)),
+      AccessDeniedError,
+    );
+    assert.equal(
+      actingAs(await authenticate(store, { session: s.sessionToken }, { now: at(6) })),
+      'org-b/viewer',
+      'a refused switch changes nothing',
+    );
+    const trail = (await listAudit(store.db, { itemId: 'duo' })).filter((e) =>
+      e.action.startsWith('switch-organisation'),
+    );
+    assert.deepEqual(
+      trail.map((e) => [e.actor, e.action, e.detail]),
+      [
+        ['duo@org-a', 'switch-organisation', { from: 'org-a', to: 'org-b', role: 'viewer' }],
+        ['duo@org-b', 'switch-organisation-refused', { organisation: 'org-c' }],
+        ['duo@org-b', 'switch-organisation-refused', { organisation: 'nowhere' }],
+      ],
+    );
+  });
+
+  it('binds API tokens to one organisation, whatever sessions switch to', async () => {
+    const inA = await createApiToken(store, SYSTEM, {
+      username: 'duo',
+      name: 'a',
+      scopes: ['read', 'write'],
+      now: T0,
+    });
+    assert.equal(inA.record.organisationId, 'org-a');
+    const inB = await createApiToken(store, SYSTEM, {
+      username: 'duo',
+      name: 'b',
+      scopes: ['read'],
+      organisationId: 'org-b',
+      now: T0,
+    });
+    const s = await signIn(store, { username: 'duo', password: PASSWORD }, { now: T0 });
+    await switchOrganisation(store, s.sessionToken, 'org-b', at(1));
+    assert.equal(actingAs(await authenticate(store, { bearer: inA.token })), 'org-a/analyst');
+    assert.equal(actingAs(await authenticate(store, { bearer: inB.token })), 'org-b/viewer');
+    await assert.rejects(
+      createApiToken(store, SYSTEM, {
+        username: 'duo',
+        name: 'c',
+        scopes: ['read'],
+        organisationId: 'org-c',
+      }),
+      /column "org": duo is not a member of "org-c"/,
+    );
+  });
+
+  it('refuses sessions and tokens of a membership once it is removed', async () => {
+    await addMembership(store, SYSTEM, {
+      username: 'duo',
+      organisationId: 'org-c',
+      role: 'analyst',
+    });
+    const s = await signIn(store, { username: 'duo', password: PASSWORD }, { now: T0 });
+    await switchOrganisation(store, s.sessionToken, 'org-c', at(1));
+    const token = await createApiToken(store, SYSTEM, {
+      username: 'duo',
+      name: 'c',
+      scopes: ['read'],
+      organisationId: 'org-c',
+    });
+    const list = await removeMembership(store, SYSTEM, {
+      username: 'duo',
+      organisationId: 'org-c',
+    });
+    assert.deepEqual(
+      list.map((m) => m.id),
+      ['org-a', 'org-b'],
+    );
+    await refused(
+      authenticate(store, { session: s.sessionToken }, { now: at(2) }),
+      'invalid-credentials',
+    );
+    await refused(authenticate(store, { bearer: token.token }), 'invalid-credentials');
+    await assert.rejects(
+      removeMembership(store, SYSTEM, { username: 'duo', organisationId: 'org-c' }),
+      /column "org": duo is not a member of org-c/,
+    );
+  });
+
+  it("gives a session's CSRF token again to the holder of its cookie, and to nobody else", async () => {
+    const s = await signIn(store, { username: 'duo', password: PASSWORD }, { now: T0 });
+    const again = await sessionCsrf(store, s.sessionToken, at(1));
+    assert.deepEqual(again, { csrfToken: s.csrfToken, expiresAt: s.expiresAt });
+    const other = await signIn(store, { username: 'duo', password: PASSWORD }, { now: T0 });
+    assert.notEqual(other.csrfToken, s.csrfToken);
+    await refused(sessionCsrf(store, 'made-up', at(1)), 'invalid-credentials');
+    await signOut(store, s.sessionToken, at(2));
+    await refused(sessionCsrf(store, s.sessionToken, at(3)), 'invalid-credentials');
+    await refused(sessionCsrf(store, other.sessionToken, other.expiresAt), 'expired');
   });
 });

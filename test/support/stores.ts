@@ -12,6 +12,8 @@ export interface StoreTarget {
   name: 'sqlite' | 'postgres';
   /** A new, empty, migrated store of its own (a temp file, or a fresh PostgreSQL schema). */
   fresh(): Promise<Store>;
+  /** Where a new store with no tables yet would live (for tests of migrations), dropped by `cleanup`. */
+  blank(): { url: string; pgSchema?: string };
   /** Drops everything `fresh` created. */
   cleanup(): Promise<void>;
 }
@@ -27,6 +29,11 @@ function sqliteTarget(): StoreTarget {
       dirs.push(dir);
       return openStore(join(dir, 'lens.sqlite'));
     },
+    blank() {
+      const dir = mkdtempSync(join(tmpdir(), 'lens-test-'));
+      dirs.push(dir);
+      return { url: join(dir, 'lens.sqlite') };
+    },
     async cleanup() {
       for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
     },
@@ -41,6 +48,11 @@ function postgresTarget(url: string): StoreTarget {
       const schema = `lens_test_${randomBytes(6).toString('hex')}`;
       schemas.push(schema);
       return openStore(url, schema);
+    },
+    blank() {
+      const schema = `lens_test_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      return { url, pgSchema: schema };
     },
     async cleanup() {
       const client = new pg.Client({ connectionString: url });

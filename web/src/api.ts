@@ -58,6 +58,11 @@ export function setCsrfToken(token: string | null): void {
   else sessionStorage.removeItem(CSRF_KEY);
 }
 
+/** Whether this tab holds a CSRF token (a new tab has none until it asks for it again). */
+export function hasCsrfToken(): boolean {
+  return sessionStorage.getItem(CSRF_KEY) !== null;
+}
+
 /** Query parameters; undefined, null and empty values are left out. */
 export type Query = Record<string, string | number | boolean | null | undefined>;
 

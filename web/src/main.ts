@@ -7,7 +7,13 @@
 import { h, replace } from './dom.js';
 import { currentHash, match } from './router.js';
 import type { Route } from './router.js';
-import { currentUser, displayName, orgOf } from './session.js';
+import {
+  activeOrganisation,
+  currentUser,
+  displayName,
+  organisationsOf,
+  switchOrganisation,
+} from './session.js';
 import { notice } from './ui.js';
 import { watchlistView } from './views/watchlist.js';
 import { worldView } from './views/world.js';
@@ -103,6 +109,39 @@ document.body.replaceChildren(
   main,
 );
 
+/**
+ * The organisation switcher of the header, for users of more than one: a labelled select
+ * and a button (a change of selection alone does not switch, so moving through the options
+ * with the keyboard is safe). A refused switch is said beside it.
+ */
+function organisationSwitcher(
+  orgs: { id: string; name: string; active: boolean }[],
+): HTMLFormElement {
+  const select = h(
+    'select',
+    { id: 'header-organisation', name: 'organisation' },
+    ...orgs.map((o) => h('option', { value: o.id, selected: o.active }, o.name)),
+  );
+  const problem = h('span', { class: 'switch-problem', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'org-switch', 'aria-label': 'Organisation' },
+    h('label', { for: 'header-organisation' }, 'Acting for'),
+    select,
+    h('button', { type: 'submit' }, 'Switch'),
+    problem,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await switchOrganisation(select.value);
+    } catch (error) {
+      problem.textContent = error instanceof Error ? error.message : String(error);
+    }
+  });
+  return form;
+}
+
 async function drawAccount(): Promise<void> {
   try {
     const me = await currentUser();
@@ -110,11 +149,16 @@ async function drawAccount(): Promise<void> {
       replace(account, h('a', { href: '#/signin' }, 'Sign in'));
       return;
     }
-    const org = me.organisation ? orgOf(me.organisation).name : me.organisationId;
+    const orgs = organisationsOf(me);
+    const org = activeOrganisation(me)?.name;
     replace(
       account,
       h('span', { class: 'who' }, displayName(me)),
-      org ? h('span', { class: 'org' }, ` · ${org}`) : null,
+      orgs.length > 1
+        ? organisationSwitcher(orgs)
+        : org
+          ? h('span', { class: 'org' }, ` · ${org}`)
+          : null,
       ' ',
       h('a', { href: '#/signin' }, 'Account'),
     );
@@ -181,6 +225,11 @@ window.addEventListener('online', online);
 window.addEventListener('offline', online);
 window.addEventListener('hashchange', () => void render());
 window.addEventListener('lens:session', () => void drawAccount());
+// Another organisation: its data, so the header and the view are drawn again.
+window.addEventListener('lens:organisation', () => {
+  void drawAccount();
+  void render();
+});
 online();
 void drawAccount();
 void render();

@@ -3,16 +3,38 @@
  * see (sharing levels); the dashboard only shows who it is acting as and lets the user sign
  * in, out, and switch organisation.
  */
-import { ApiError, NotAvailableError, get, request, setCsrfToken } from './api.js';
+import {
+  ApiError,
+  NotAvailableError,
+  get,
+  hasCsrfToken,
+  post,
+  request,
+  setCsrfToken,
+} from './api.js';
 import type { Me } from './types.js';
 
 let me: Promise<Me | null> | undefined;
 
+/**
+ * Asks the server again for the session's CSRF token when this tab has none (a tab opened
+ * after signing in: the token is kept per tab, the session cookie per browser). Without it,
+ * reads still work and a write says to sign in.
+ */
+async function recoverCsrfToken(m: Me): Promise<void> {
+  if (m.scopes !== undefined || hasCsrfToken()) return;
+  try {
+    setCsrfToken((await get<{ csrfToken: string }>('/session')).csrfToken);
+  } catch {
+    // An older server, or a session whose token cannot be given again: sign in to write.
+  }
+}
+
 /** The signed-in user, or null when nobody is (or the server has no sign-in). */
 export function currentUser(): Promise<Me | null> {
   me ??= get<Me>('/me').then(
-    (m) => {
-      if (m.csrfToken) setCsrfToken(m.csrfToken);
+    async (m) => {
+      await recoverCsrfToken(m);
       return m;
     },
     (error: unknown) => {
@@ -51,6 +73,22 @@ export function orgOf(o: { id: string; name: string } | string): { id: string; n
   return typeof o === 'string' ? { id: o, name: o } : o;
 }
 
+/** The user's organisations, as id, name and whether the session acts for it. */
+export function organisationsOf(m: Me): { id: string; name: string; active: boolean }[] {
+  return (m.organisations ?? []).map((o) => ({
+    ...orgOf(o),
+    active: typeof o === 'string' ? o === m.organisationId : o.active === true,
+  }));
+}
+
+/** The organisation the user acts for, if the server says. */
+export function activeOrganisation(m: Me): { id: string; name: string } | undefined {
+  const active = organisationsOf(m).find((o) => o.active);
+  if (active) return active;
+  if (m.organisation) return orgOf(m.organisation);
+  return m.organisationId ? orgOf(m.organisationId) : undefined;
+}
+
 /** Signs in; keeps the CSRF token the server returns. */
 export async function signIn(body: {
   username: string;
@@ -60,6 +98,17 @@ export async function signIn(body: {
   const r = await request<{ csrfToken?: string } | undefined>('POST', '/session', { body });
   setCsrfToken(r?.csrfToken ?? null);
   forgetUser();
+}
+
+/**
+ * Makes the session act for another of the user's organisations; every request from then
+ * on sees what the user's role there allows. Tells the page (`lens:organisation`) so the
+ * header and the view are drawn again with the new organisation's data.
+ */
+export async function switchOrganisation(organisation: string): Promise<void> {
+  await post('/session/organisation', { organisation });
+  forgetUser();
+  window.dispatchEvent(new Event('lens:organisation'));
 }
 
 /** Signs out. */

@@ -14,17 +14,20 @@ import {
   ROLES,
   SCOPES,
   SYSTEM,
+  addMembership,
   apiTokens,
   createApiToken,
   createOrganisation,
   createUser,
   organisations,
+  removeMembership,
   revokeApiToken,
   setPassword,
   setUserDisabled,
+  userMemberships,
   users,
 } from '../../services/identity.js';
-import type { User } from '../../services/identity.js';
+import type { OrganisationMembership, User } from '../../services/identity.js';
 import { agreements, shareWith, withdrawAgreement } from '../../services/sharing.js';
 import type { AgreementRecord } from '../../services/sharing.js';
 import { formatOption, wholeNumber } from '../options.js';
@@ -56,6 +59,22 @@ function printUsers(format: Format, list: readonly User[]): void {
       { header: 'role', value: (u) => u.role },
       { header: 'disabled', value: (u) => (u.disabled ? 'yes' : '') },
       { header: 'locked until', value: (u) => u.lockedUntil },
+    ]),
+  );
+}
+
+function printMemberships(
+  format: Format,
+  username: string,
+  list: readonly OrganisationMembership[],
+): void {
+  out(
+    render(format, { user: username, memberships: list }, list, [
+      { header: 'organisation', value: (m) => m.id },
+      { header: 'name', value: (m) => m.name },
+      { header: 'kind', value: (m) => m.kind },
+      { header: 'role', value: (m) => m.role },
+      { header: 'home', value: (m) => (m.home ? 'yes' : '') },
     ]),
   );
 }
@@ -262,6 +281,49 @@ export function registerIdentityCommands(program: Command, db: Db): void {
       });
   }
   usersCmd
+    .command('add-membership')
+    .description('make a user a member of another organisation, with a role there')
+    .requiredOption('--user <username>', 'the user')
+    .requiredOption('--org <id>', 'the organisation')
+    .addOption(new Option('--role <role>', 'their role there').choices(ROLES).makeOptionMandatory())
+    .addOption(formatOption())
+    .action(async (opts: { user: string; org: string; role: string; format: Format }) => {
+      const list = await withStore(db(), (store) =>
+        addMembership(store, SYSTEM, {
+          username: opts.user,
+          organisationId: opts.org,
+          role: opts.role,
+        }),
+      );
+      printMemberships(opts.format, opts.user, list);
+    });
+  usersCmd
+    .command('remove-membership')
+    .description(
+      "end a user's membership of an organisation (not their home one); their sessions acting for it and tokens bound to it stop working",
+    )
+    .requiredOption('--user <username>', 'the user')
+    .requiredOption('--org <id>', 'the organisation')
+    .addOption(formatOption())
+    .action(async (opts: { user: string; org: string; format: Format }) => {
+      const list = await withStore(db(), (store) =>
+        removeMembership(store, SYSTEM, { username: opts.user, organisationId: opts.org }),
+      );
+      printMemberships(opts.format, opts.user, list);
+    });
+  usersCmd
+    .command('memberships')
+    .description("a user's organisations and their role in each")
+    .requiredOption('--user <username>', 'the user')
+    .addOption(formatOption())
+    .action(async (opts: { user: string; format: Format }) => {
+      printMemberships(
+        opts.format,
+        opts.user,
+        await withStore(db(), (store) => userMemberships(store, SYSTEM, opts.user)),
+      );
+    });
+  usersCmd
     .command('reset-password')
     .description(
       'set a new password (unlocks the account, ends its sessions); without --password-stdin a random one is printed once',
@@ -287,6 +349,10 @@ export function registerIdentityCommands(program: Command, db: Db): void {
     .requiredOption('--user <username>', 'whose token it is')
     .requiredOption('--name <name>', 'what it is for')
     .option('--scopes <scopes>', `comma-separated: ${SCOPES.join(', ')}`, 'read')
+    .option(
+      '--org <id>',
+      "the organisation it acts for, one of the user's (default their home organisation)",
+    )
     .option('--expires <date>', 'ISO date or timestamp after which it stops working')
     .addOption(formatOption())
     .action(
@@ -294,6 +360,7 @@ export function registerIdentityCommands(program: Command, db: Db): void {
         user: string;
         name: string;
         scopes: string;
+        org?: string;
         expires?: string;
         format: Format;
       }) => {
@@ -305,13 +372,14 @@ export function registerIdentityCommands(program: Command, db: Db): void {
               .split(',')
               .map((s) => s.trim())
               .filter(Boolean),
+            organisationId: opts.org,
             expiresAt: opts.expires,
           }),
         );
         if (opts.format === 'json') out(JSON.stringify(created, null, 2));
         else
           out(
-            `token ${created.record.id} for ${created.record.username} (${created.record.scopes.join(', ')}), shown once:\n${created.token}`,
+            `token ${created.record.id} for ${created.record.username} in ${created.record.organisationId} (${created.record.scopes.join(', ')}), shown once:\n${created.token}`,
           );
       },
     );
@@ -325,6 +393,7 @@ export function registerIdentityCommands(program: Command, db: Db): void {
         render(opts.format, { tokens: list }, list, [
           { header: 'id', value: (t) => t.id, right: true },
           { header: 'user', value: (t) => t.username },
+          { header: 'org', value: (t) => t.organisationId },
           { header: 'name', value: (t) => t.name },
           { header: 'scopes', value: (t) => t.scopes.join(' ') },
           { header: 'created', value: (t) => t.createdAt },

@@ -3,12 +3,18 @@
  * a CSRF token for the requests that change data; what a user sees depends on the sharing
  * level of each item and the user's organisation, decided by the server.
  */
-import { post } from '../api.js';
 import { h, replace } from '../dom.js';
 import type { RouteContext } from '../router.js';
-import { currentUser, displayName, forgetUser, orgOf, signIn, signOut } from '../session.js';
+import {
+  activeOrganisation,
+  currentUser,
+  displayName,
+  organisationsOf,
+  signIn,
+  signOut,
+  switchOrganisation,
+} from '../session.js';
 import { facts, notice } from '../ui.js';
-import { setCsrfToken } from '../api.js';
 
 function changed(): void {
   window.dispatchEvent(new Event('lens:session'));
@@ -21,12 +27,8 @@ export async function signinView(ctx: RouteContext): Promise<void> {
   const heading = h('h1', { id: 'view-title', tabindex: -1 }, me ? 'Account' : 'Sign in');
   const result = h('div', { 'aria-live': 'polite', class: 'form-result' });
   if (me) {
-    const orgs = (me.organisations ?? []).map(orgOf);
-    const current = me.organisation
-      ? orgOf(me.organisation)
-      : me.organisationId
-        ? orgOf(me.organisationId)
-        : undefined;
+    const orgs = organisationsOf(me);
+    const current = activeOrganisation(me);
     const select = h(
       'select',
       { id: 'organisation' },
@@ -42,16 +44,8 @@ export async function signinView(ctx: RouteContext): Promise<void> {
     switcher.addEventListener('submit', async (e) => {
       e.preventDefault();
       try {
-        const r = await post<{ csrfToken?: string } | undefined>('/session/organisation', {
-          organisation: select.value,
-        });
-        if (r?.csrfToken) setCsrfToken(r.csrfToken);
-        forgetUser();
-        changed();
-        replace(
-          result,
-          h('p', {}, `Now acting for ${select.selectedOptions[0]?.textContent ?? select.value}.`),
-        );
+        // The page draws this view again, under the new organisation.
+        await switchOrganisation(select.value);
       } catch (error) {
         replace(result, notice(error));
       }
