@@ -1,6 +1,7 @@
 // Load on `lens serve` over loopback: read routes at a fixed rate, then field reports
 // submitted concurrently, counted in the store afterwards.
 // Usage: npm run bench:http [-- --db FILE] [--pg URL] [--workers N] [--rate R] [--reports R] [--seconds S]
+//   [--profile DIR]: the server writes a V8 CPU profile per process into DIR when it stops
 //   default: a copy of the dev SQLite store /tmp/lens-dev.sqlite (never written to), one process;
 //   --pg URL: a PostgreSQL database (filled with the shared data first when empty).
 import { spawn } from 'node:child_process';
@@ -30,6 +31,7 @@ const rate = Number(arg('--rate') ?? 500);
 const reportRate = Number(arg('--reports') ?? 200);
 const seconds = Number(arg('--seconds') ?? 10);
 const pg = arg('--pg');
+const profile = arg('--profile');
 const dir = mkdtempSync(join(tmpdir(), 'lens-bench-http-'));
 
 /** The database to serve: PostgreSQL as given, or a copy of the dev SQLite store. */
@@ -84,6 +86,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
+      ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
       '--import',
       'tsx',
       'bench/http-serve.ts',
