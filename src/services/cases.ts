@@ -21,7 +21,7 @@ import {
 } from '../store/cases-repository.js';
 import type { CaseStepName, StoredCase, StoredCaseStep } from '../store/cases-repository.js';
 import type { Store } from '../store/database.js';
-import { findUser, getOrganisation } from '../store/identity-repository.js';
+import { findUser, getOrganisation, listMemberships } from '../store/identity-repository.js';
 import { principalOf } from './identity.js';
 
 export { CASE_STEPS } from '../store/cases-repository.js';
@@ -257,19 +257,33 @@ export async function advanceCase(
           column: 'assign',
           expected: 'a username',
         });
-      const assignee = principalOf(u);
-      const theirs = await agreementsFor(trx, assignee);
-      if (
-        u.disabled ||
-        !canDo(assignee, 'work-case') ||
-        !canSee(assignee, { organisationId: c.organisationId, tlp: c.tlp }, theirs)
-      )
+      // The assignee may work on the case in any of their memberships (home first) whose
+      // organisation and role are allowed to: judged for each membership alone.
+      const memberships = (await listMemberships(trx, u.id)).sort(
+        (a, b) =>
+          Number(b.organisationId === u.organisationId) -
+          Number(a.organisationId === u.organisationId),
+      );
+      let allowedIn: string | undefined;
+      for (const m of memberships) {
+        const assignee = principalOf(u, undefined, m);
+        const theirs = await agreementsFor(trx, assignee);
+        if (
+          canDo(assignee, 'work-case') &&
+          canSee(assignee, { organisationId: c.organisationId, tlp: c.tlp }, theirs)
+        ) {
+          allowedIn = m.organisationId;
+          break;
+        }
+      }
+      if (u.disabled || allowedIn === undefined)
         throw new AccessDeniedError(
-          `${u.username} (${u.role} of ${u.organisationId}) may not work on case ${caseId}: ` +
-            'the case is not shared with their organisation at its level, or their role does not work on cases',
+          `${u.username} may not work on case ${caseId} in any of their organisations ` +
+            `(${memberships.map((m) => `${m.role} of ${m.organisationId}`).join(', ')}): ` +
+            'the case is not shared with them at its level, or their role does not work on cases',
         );
       await updateStep(trx, caseId, step.step, { ownerUserId: u.id });
-      detail.assignee = `${u.username}@${u.organisationId}`;
+      detail.assignee = `${u.username}@${allowedIn}`;
     } else {
       if (step.status === 'waiting' || step.status === 'done')
         throw new InputError(`the ${step.step} step is ${step.status}`, {

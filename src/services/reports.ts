@@ -35,10 +35,10 @@ import type { Principal } from '../store/access.js';
 import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import {
+  duplicateCandidates,
   eventsByKey,
   insertEvent,
   insertFieldReport,
-  listEvents,
   listFieldReports,
   updateReview,
 } from '../store/events-repository.js';
@@ -276,17 +276,14 @@ export async function submitReport(
   const window = options.duplicates?.windowDays ?? 3;
   // Only events the submitter may see are compared: a match must not reveal another
   // organisation's report.
-  const nearby = await listEvents(store.db, principal, {
+  const candidates = await duplicateCandidates(store.db, principal, {
     countryId: event.countryId,
     from: addDays(event.date.start, -window),
     to: addDays(event.date.end, window),
   });
-  const candidates = nearby.filter(
-    (e) => e.reviewState !== 'rejected' && e.reviewState !== 'duplicate',
-  );
   const duplicates = findDuplicates(
     { key: 'report:new', ...event },
-    candidates.map((e) => ({ ...e, key: e.key })),
+    candidates,
     options.duplicates,
   );
   const state: ReviewState = duplicates.length > 0 ? 'duplicate' : 'submitted';

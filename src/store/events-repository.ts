@@ -1,15 +1,19 @@
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Expression, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
+import type { DuplicateCandidate } from '../core/escalation/duplicates.js';
 import type { ReviewState } from '../core/escalation/rules.js';
+import { CATEGORIES } from '../core/escalation/taxonomy.js';
 import type { EventCategory } from '../core/escalation/taxonomy.js';
 import type {
   Accountability,
+  Actor,
   ActorType,
   DatePrecision,
   EscalationEvent,
   EventFacts,
   EventSource,
+  Place,
   PlacePrecision,
   Reliability,
   Tlp,
@@ -487,6 +491,84 @@ export async function listEvents(
   });
   return rows.map((r) => withoutHiddenReporter(rowToEvent(r), p, 'read'));
 }
+
+/** What duplicate detection reads of a stored event (`DuplicateCandidate`), and its owner. */
+export interface StoredCandidate extends DuplicateCandidate {
+  reviewState: ReviewState | null;
+}
+
+/**
+ * Events `p` may see of a country whose dates overlap [from, to] (ISO, inclusive), as
+ * duplicate detection compares them: key, dates, place and actors only, without rejected
+ * reports and reports already marked duplicates. The actors are parsed only when read (most
+ * candidates fail on place first). Every category is named so that the (country, category,
+ * date) index serves the date range on both engines instead of a scan of the country.
+ */
+export async function duplicateCandidates(
+  db: Db,
+  p: Principal,
+  q: { countryId: string; from: string; to: string },
+): Promise<StoredCandidate[]> {
+  const rows = await readVisible(db, p, eventItems('events'), (visible) =>
+    db
+      .selectFrom('events')
+      .select([
+        'source',
+        'source_id',
+        'organisation',
+        'sharing',
+        'country_id',
+        'date_start',
+        'date_end',
+        'date_precision',
+        'place_name',
+        'admin1',
+        'admin2',
+        'admin3',
+        'latitude',
+        'longitude',
+        'place_precision',
+        'actors',
+        'review_state',
+      ])
+      .where(visible)
+      .where('country_id', '=', q.countryId)
+      .where('category', 'in', CATEGORY_CODES)
+      .where('date_end', '>=', q.from)
+      .where('date_start', '<=', q.to)
+      .where((eb) =>
+        eb.or([
+          eb('review_state', 'is', null),
+          eb('review_state', 'not in', ['rejected', 'duplicate']),
+        ]),
+      )
+      .execute(),
+  );
+  return rows.map((r) => {
+    const place: Place = { precision: r.place_precision as PlacePrecision };
+    if (r.place_name !== null) place.name = r.place_name;
+    if (r.admin1 !== null) place.admin1 = r.admin1;
+    if (r.admin2 !== null) place.admin2 = r.admin2;
+    if (r.admin3 !== null) place.admin3 = r.admin3;
+    if (r.latitude !== null && r.longitude !== null) {
+      place.latitude = Number(r.latitude);
+      place.longitude = Number(r.longitude);
+    }
+    let actors: Actor[] | undefined;
+    return {
+      key: `${r.source}:${r.source_id}`,
+      countryId: r.country_id,
+      date: { start: r.date_start, end: r.date_end, precision: r.date_precision as DatePrecision },
+      place,
+      get actors(): Actor[] {
+        return (actors ??= JSON.parse(r.actors) as Actor[]);
+      },
+      reviewState: r.review_state as ReviewState | null,
+    };
+  });
+}
+
+const CATEGORY_CODES: readonly EventCategory[] = CATEGORIES.map((c) => c.code);
 
 /** The event without its reporter when `p` may not see who reported it. */
 function withoutHiddenReporter(e: StoredEvent, p: Principal, purpose: Purpose): StoredEvent {

@@ -5,8 +5,10 @@ import { STEP_HOURS, advanceCase, caseById, cases, openCase } from '../../src/se
 import {
   AccessDeniedError,
   SYSTEM,
+  addMembership,
   createOrganisation,
   createUser,
+  removeMembership,
 } from '../../src/services/identity.js';
 import type { Role, UserPrincipal } from '../../src/services/identity.js';
 import { agreements, shareWith, withdrawAgreement } from '../../src/services/sharing.js';
@@ -216,5 +218,40 @@ onEveryStore('cases from warning to decision', (target) => {
     );
     await withdrawAgreement(store, SYSTEM, toAu!.id, at(2));
     assert.deepEqual(await cases(store, who('au-fp'), { now: at(3) }), []);
+  });
+
+  it('assigns a user of several organisations through the membership that may work on the case', async () => {
+    await createUser(store, SYSTEM, {
+      username: 'watch-lead',
+      organisationId: 'watch',
+      role: 'analyst',
+      now: T0,
+    });
+    const [c] = await cases(store, who('desk'), { status: 'open', now: T0 });
+    const assign = () =>
+      advanceCase(store, who('desk'), c!.id, {
+        action: 'assign',
+        username: 'watch-lead',
+        now: at(4),
+      });
+    await assert.rejects(assign, /watch-lead may not work on case .*analyst of watch/);
+    // A viewer of the UN office sees the case but does not work on cases.
+    await addMembership(store, SYSTEM, {
+      username: 'watch-lead',
+      organisationId: 'osapg',
+      role: 'viewer',
+      now: T0,
+    });
+    await assert.rejects(assign, /analyst of watch, viewer of osapg/);
+    await removeMembership(store, SYSTEM, { username: 'watch-lead', organisationId: 'osapg' });
+    await addMembership(store, SYSTEM, {
+      username: 'watch-lead',
+      organisationId: 'osapg',
+      role: 'analyst',
+      now: T0,
+    });
+    const assigned = await assign();
+    const owner = assigned.steps.find((s) => s.step === assigned.currentStep);
+    assert.equal(owner?.ownerUsername, 'watch-lead');
   });
 });
