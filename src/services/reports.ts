@@ -35,6 +35,7 @@ import type { Principal } from '../store/access.js';
 import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import {
+  auditRevealed,
   duplicateCandidates,
   eventsByKey,
   insertEvent,
@@ -298,6 +299,13 @@ export async function submitReport(
   const id = await store.db.transaction().execute(async (trx) => {
     const id = await insertEvent(trx, event, state, organisation);
     await insertFieldReport(trx, id, review);
+    const matched = new Set(duplicates.map((d) => d.key));
+    await auditRevealed(
+      trx,
+      principal,
+      candidates.filter((c) => matched.has(c.key)),
+      now,
+    );
     await appendAudit(trx, [
       {
         at: now,

@@ -308,24 +308,49 @@ export async function readVisible<B, R extends B>(
   run: (visible: Expression<SqlBool>) => Promise<R[]>,
   options: { purpose?: Purpose; at?: string } = {},
 ): Promise<R[]> {
-  const purpose = options.purpose ?? 'read';
+  const rows = await compareVisible(db, p, items, run, options.purpose);
+  await auditReads(db, p, items, rows, options);
+  return rows;
+}
+
+/**
+ * Items `p` may see, read to be compared on their behalf rather than shown (a field report's
+ * duplicate check runs over the reports nearby; the submitter learns only of the matches):
+ * the same condition and re-check as `readVisible`, but the caller audits, with
+ * `auditReads`, exactly the items it reveals.
+ */
+export async function compareVisible<B, R extends B>(
+  db: Db,
+  p: Principal,
+  items: PrivateItems<B>,
+  run: (visible: Expression<SqlBool>) => Promise<R[]>,
+  purpose: Purpose = 'read',
+): Promise<R[]> {
   const agreements = await agreementsFor(db, p);
   const g = grants(p, agreements, purpose);
-  const rows = (await run(visibleTo(p, agreements, items.columns, purpose))).filter((r) =>
+  return (await run(visibleTo(p, agreements, items.columns, purpose))).filter((r) =>
     granted(g, items.describe(r)),
   );
+}
+
+/** Appends the read of the AMBER, AMBER+STRICT and RED ones of `rows` by `p` to the audit trail. */
+export async function auditReads<B>(
+  db: Db,
+  p: Principal,
+  items: PrivateItems<B>,
+  rows: readonly B[],
+  options: { purpose?: Purpose; at?: string } = {},
+): Promise<void> {
   const audited = rows.map((r) => items.describe(r)).filter((d) => AUDITED_LEVELS.includes(d.tlp));
-  if (audited.length > 0) {
-    await appendAudit(db, [
-      {
-        at: options.at ?? new Date().toISOString(),
-        actor: describePrincipal(p),
-        action: purpose,
-        itemType: items.itemType,
-        itemId: audited.length === 1 ? audited[0]!.id : null,
-        detail: { items: audited.map((d) => ({ id: d.id, tlp: d.tlp })) },
-      },
-    ]);
-  }
-  return rows;
+  if (audited.length === 0) return;
+  await appendAudit(db, [
+    {
+      at: options.at ?? new Date().toISOString(),
+      actor: describePrincipal(p),
+      action: options.purpose ?? 'read',
+      itemType: items.itemType,
+      itemId: audited.length === 1 ? audited[0]!.id : null,
+      detail: { items: audited.map((d) => ({ id: d.id, tlp: d.tlp })) },
+    },
+  ]);
 }

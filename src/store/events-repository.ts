@@ -18,7 +18,14 @@ import type {
   Reliability,
   Tlp,
 } from '../core/escalation/types.js';
-import { agreementsFor, canSeeReporter, readVisible, visibleTo } from './access.js';
+import {
+  agreementsFor,
+  auditReads,
+  canSeeReporter,
+  compareVisible,
+  readVisible,
+  visibleTo,
+} from './access.js';
 import type { Principal, PrivateItems, Purpose } from './access.js';
 import type { Store } from './database.js';
 import type { EventsTable, Schema } from './schema.js';
@@ -495,6 +502,8 @@ export async function listEvents(
 /** What duplicate detection reads of a stored event (`DuplicateCandidate`), and its owner. */
 export interface StoredCandidate extends DuplicateCandidate {
   reviewState: ReviewState | null;
+  organisationId: string | null;
+  sharing: Tlp;
 }
 
 /**
@@ -503,13 +512,14 @@ export interface StoredCandidate extends DuplicateCandidate {
  * reports and reports already marked duplicates. The actors are parsed only when read (most
  * candidates fail on place first). Every category is named so that the (country, category,
  * date) index serves the date range on both engines instead of a scan of the country.
+ * Compared, not shown: the caller audits the ones it reveals (`auditRevealed`).
  */
 export async function duplicateCandidates(
   db: Db,
   p: Principal,
   q: { countryId: string; from: string; to: string },
 ): Promise<StoredCandidate[]> {
-  const rows = await readVisible(db, p, eventItems('events'), (visible) =>
+  const rows = await compareVisible(db, p, eventItems('events'), (visible) =>
     db
       .selectFrom('events')
       .select([
@@ -564,8 +574,34 @@ export async function duplicateCandidates(
         return (actors ??= JSON.parse(r.actors) as Actor[]);
       },
       reviewState: r.review_state as ReviewState | null,
+      organisationId: r.organisation,
+      sharing: r.sharing as Tlp,
     };
   });
+}
+
+/** Audits the read of the candidates a duplicate check revealed to `p` (its matches). */
+export async function auditRevealed(
+  db: Db,
+  p: Principal,
+  revealed: readonly StoredCandidate[],
+  at: string,
+): Promise<void> {
+  await auditReads(
+    db,
+    p,
+    eventItems('events'),
+    revealed.map((c) => {
+      const colon = c.key.indexOf(':');
+      return {
+        source: c.key.slice(0, colon),
+        source_id: c.key.slice(colon + 1),
+        organisation: c.organisationId,
+        sharing: c.sharing,
+      };
+    }),
+    { at },
+  );
 }
 
 const CATEGORY_CODES: readonly EventCategory[] = CATEGORIES.map((c) => c.code);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EscalationEvent } from '../../src/core/escalation/types.js';
 import { acknowledge, alerts, resolve } from '../../src/services/alerts.js';
+import { auditTrail } from '../../src/services/audit.js';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import {
   EscalationMonitor,
@@ -354,6 +355,36 @@ onEveryStore('escalation monitor', (target) => {
     assert.equal(fresh.report.state, 'submitted');
     assert.deepEqual(fresh.duplicates, []);
     const key = fresh.report.event.key;
+
+    // The same again: compared with every report nearby (the Yelwata one included, AMBER
+    // too), but only the match is revealed, so only it is audited as read.
+    const { seq: before } = await store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirstOrThrow();
+    const again = await submitReport(
+      store,
+      SYSTEM,
+      registry,
+      monitor,
+      {
+        country: 'nga',
+        date: '2022-03-15',
+        category: 'mobilisation.hate-propaganda',
+        place: { name: 'Makurdi town', latitude: 7.74, longitude: 8.53 },
+        perpetrators: ['Radio Benue Voice:political-militia'],
+        reportedBy: 'second monitor',
+      },
+      { now: NOW },
+    );
+    assert.equal(again.report.duplicateOf, key);
+    const reads = (await auditTrail(store, SYSTEM, { afterSeq: Number(before) })).filter(
+      (e) => e.action === 'read',
+    );
+    assert.deepEqual(
+      reads.map((e) => e.detail),
+      [{ items: [{ id: key, tlp: 'AMBER' }] }],
+    );
     const verified = await reviewReport(store, SYSTEM, monitor, key, {
       state: 'verified',
       by: 'desk officer',
