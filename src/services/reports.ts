@@ -277,7 +277,7 @@ export async function submitReport(
   const window = options.duplicates?.windowDays ?? 3;
   // Only events the submitter may see are compared: a match must not reveal another
   // organisation's report.
-  const candidates = await duplicateCandidates(store.db, principal, {
+  const candidates = await duplicateCandidates(store, store.db, principal, {
     countryId: event.countryId,
     from: addDays(event.date.start, -window),
     to: addDays(event.date.end, window),

@@ -152,9 +152,18 @@ const STOP = new Set([
   'unidentified',
 ]);
 
+/**
+ * The words of names seen lately: a report is compared with every report nearby, and the
+ * same place and actor names come up again and again.
+ */
+const wordsOf = new Map<string, ReadonlySet<string>>();
+const WORDS_KEPT = 20_000;
+
 /** Lower-case words of a name without parenthesised parts, punctuation and filler words. */
-export function nameWords(name: string): Set<string> {
-  return new Set(
+export function nameWords(name: string): ReadonlySet<string> {
+  let words = wordsOf.get(name);
+  if (words) return words;
+  words = new Set(
     name
       .toLowerCase()
       .normalize('NFKD')
@@ -163,6 +172,9 @@ export function nameWords(name: string): Set<string> {
       .split(/[^a-z0-9]+/)
       .filter((w) => w.length > 1 && !STOP.has(w)),
   );
+  if (wordsOf.size >= WORDS_KEPT) wordsOf.clear();
+  wordsOf.set(name, words);
+  return words;
 }
 
 function similar(a: string, b: string, overlap: number): boolean {
