@@ -122,9 +122,10 @@ function call(
   path: string,
   headers: Record<string, string> = {},
   body?: string,
+  via: Agent | false = agent,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent: via, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -230,10 +231,12 @@ try {
     ...ids.map((id) => `/api/v1/countries/${id}/data?asOf=2012`),
     ...ids.map((id) => `/api/v1/assessments?asOf=2012&country=${id}`),
   ];
-  // Warm-up: every route once per process (caches filled), then a second of light load.
+  // Warm-up: every route in every process (caches are per process), then a second of light
+  // load. A connection of its own per request: the primary hands connections, not requests,
+  // to the processes in turn, so kept-alive connections would warm one process only.
   for (let k = 0; k < workers * 2; k++)
     for (const path of reads) {
-      const r = await call(port, 'GET', path, auth);
+      const r = await call(port, 'GET', path, auth, undefined, false);
       if (r.status !== 200) throw new Error(`${path}: ${r.status} ${r.body.slice(0, 200)}`);
     }
   await load(100, 1, (i) => call(port, 'GET', reads[i % reads.length]!, auth));
