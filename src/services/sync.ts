@@ -4,6 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { CountryRegistry } from '../core/countries/registry.js';
 import { InputError } from '../core/errors.js';
 import { SOURCES, detectKind } from '../sources/index.js';
+import { extractZip, isZip } from '../sources/zip.js';
 import type { OnProgress, SourceKind } from '../sources/types.js';
 import type { Store } from '../store/database.js';
 import { importFile } from './import.js';
@@ -59,30 +60,54 @@ async function syncFolder(
   options: SyncOptions,
   baseAddress?: string,
 ): Promise<SyncReport> {
-  const files = await listFiles(dir);
-  const report: SyncReport = { imported: [], unrecognised: [] };
-  for (const file of files) {
-    const kind = await detectKind(file);
-    if (!kind) {
-      report.unrecognised.push(baseAddress ? relative(dir, file) : file);
-      continue;
+  const unpacked = await mkdtemp(join(tmpdir(), 'lens-unpacked-'));
+  try {
+    const report: SyncReport = { imported: [], unrecognised: [] };
+    let archives = 0;
+    for (const found of await listFiles(dir)) {
+      const address = baseAddress
+        ? new URL(relative(dir, found).split(sep).join('/'), withSlash(baseAddress)).href
+        : found;
+      // An archive stands for the files in it, each imported under `archive#entry`.
+      const files = (await isZip(found))
+        ? await unpack(found, address, join(unpacked, String(++archives)))
+        : [{ file: found, address }];
+      for (const { file, address } of files) {
+        const kind = await detectKind(file);
+        if (!kind) {
+          report.unrecognised.push(baseAddress || file !== found ? address : file);
+          continue;
+        }
+        if (options.only && !options.only.includes(kind)) continue;
+        const onProgress = options.onFile?.(file, kind);
+        report.imported.push(
+          await importFile(store, registry, {
+            kind,
+            path: file,
+            address,
+            onProgress,
+            now: options.now,
+          }),
+        );
+      }
     }
-    if (options.only && !options.only.includes(kind)) continue;
-    const address = baseAddress
-      ? new URL(relative(dir, file).split(sep).join('/'), withSlash(baseAddress)).href
-      : file;
-    const onProgress = options.onFile?.(file, kind);
-    report.imported.push(
-      await importFile(store, registry, {
-        kind,
-        path: file,
-        address,
-        onProgress,
-        now: options.now,
-      }),
-    );
+    return report;
+  } finally {
+    await rm(unpacked, { recursive: true, force: true });
   }
-  return report;
+}
+
+/** The files of an archive unpacked into `dir`, each with its address `archive#entry`. */
+async function unpack(
+  archive: string,
+  address: string,
+  dir: string,
+): Promise<{ file: string; address: string }[]> {
+  const files = await extractZip(archive, dir);
+  return files.map((file) => ({
+    file,
+    address: `${address}#${relative(dir, file).split(sep).join('/')}`,
+  }));
 }
 
 async function syncPublishers(
@@ -96,14 +121,30 @@ async function syncPublishers(
     for (const source of SOURCES) {
       if (options.only && !options.only.includes(source.kind)) continue;
       const address = options.addresses?.[source.kind] ?? source.url;
-      const file = join(dir, `${source.kind}-${safeName(address)}`);
-      await download(address, file);
+      const downloaded = join(dir, `${source.kind}-${safeName(address)}`);
+      await download(address, downloaded);
+      // A publisher's archive: the file of this source in it (recognised by its columns).
+      let file = downloaded;
+      let fileAddress = address;
+      if (await isZip(downloaded)) {
+        const files = await unpack(downloaded, address, `${downloaded}-unpacked`);
+        const kinds = await Promise.all(files.map((f) => detectKind(f.file)));
+        const i = kinds.indexOf(source.kind);
+        if (i < 0)
+          throw new InputError(
+            `${address}: the archive holds no ${source.kind} file (${files.length} files: ` +
+              `${files.map((f, k) => `${f.address.split('#')[1]} (${kinds[k] ?? 'not recognised'})`).join(', ')})`,
+            { expected: `the ${source.kind} file, alone or in a ZIP archive` },
+          );
+        file = files[i]!.file;
+        fileAddress = files[i]!.address;
+      }
       const onProgress = options.onFile?.(file, source.kind);
       report.imported.push(
         await importFile(store, registry, {
           kind: source.kind,
           path: file,
-          address,
+          address: fileAddress,
           onProgress,
           now: options.now,
         }),

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import { dataCoverage } from '../../src/services/data.js';
 import { syncSources } from '../../src/services/sync.js';
 import type { Store } from '../../src/store/database.js';
-import { sharedDataDir } from '../support/shared-data.js';
+import { sharedDataDir, sharedFile } from '../support/shared-data.js';
 import { serveFolder } from '../support/http-mirror.js';
 import { onEveryStore, storeTargets } from '../support/stores.js';
+import { writeZip } from '../support/zip-writer.js';
 
 const registry = loadCountryRegistry();
 const NOW = '2026-01-15T00:00:00.000Z';
@@ -102,6 +106,72 @@ onEveryStore('sync', (target) => {
       );
     } finally {
       await store.close();
+    }
+  });
+
+  it('unpacks the ZIP archives publishers ship, from an address and in a folder', async () => {
+    const zips = mkdtempSync(join(tmpdir(), 'lens-zips-'));
+    const coups = readFileSync(sharedFile('inputs/coups-country-year.csv'));
+    const iccpr = readFileSync(sharedFile('inputs/iccpr-optional-protocol.csv'));
+    const notes = Buffer.from('Codebook: see the publisher.\n');
+    writeFileSync(
+      join(zips, 'coups.zip'),
+      writeZip([
+        { name: 'coups/README.txt', data: notes },
+        { name: 'coups/coups-country-year.csv', data: coups },
+      ]),
+    );
+    writeFileSync(join(zips, 'notes.zip'), writeZip([{ name: 'README.txt', data: notes }]));
+    const zipServer = await serveFolder(zips);
+    const store = await target.fresh();
+    try {
+      const report = await syncSources(store, registry, {
+        only: ['coups-cy'],
+        addresses: { 'coups-cy': `${zipServer.url}coups.zip` },
+        now: NOW,
+      });
+      assert.deepEqual(
+        report.imported.map((r) => [r.kind, r.status, r.rows]),
+        [['coups-cy', 'imported', 776]],
+      );
+      const { address } = await store.db
+        .selectFrom('releases')
+        .select('address')
+        .where('source_kind', '=', 'coups-cy')
+        .executeTakeFirstOrThrow();
+      assert.match(address, /\/coups\.zip#coups\/coups-country-year\.csv$/);
+
+      await assert.rejects(
+        syncSources(store, registry, {
+          only: ['pts'],
+          addresses: { pts: `${zipServer.url}notes.zip` },
+        }),
+        /notes\.zip: the archive holds no pts file \(1 files: README\.txt \(not recognised\)\)/,
+      );
+
+      // A local folder: the archive's files and the plain ones side by side.
+      const folder = mkdtempSync(join(tmpdir(), 'lens-folder-'));
+      writeFileSync(join(folder, 'coups.zip'), readFileSync(join(zips, 'coups.zip')));
+      writeFileSync(join(folder, 'iccpr.csv'), iccpr);
+      const fresh = await target.fresh();
+      try {
+        const local = await syncSources(fresh, registry, { from: folder, now: NOW });
+        assert.deepEqual(
+          local.imported.map((r) => [r.kind, r.rows]),
+          [
+            ['coups-cy', 776],
+            ['iccpr', 10357],
+          ],
+        );
+        assert.deepEqual(local.unrecognised, [`${join(folder, 'coups.zip')}#coups/README.txt`]);
+      } finally {
+        await fresh.close();
+        rmSync(folder, { recursive: true, force: true });
+      }
+    } finally {
+      await store.close();
+      await zipServer.close();
+      rmSync(zips, { recursive: true, force: true });
     }
   });
 
