@@ -46,6 +46,33 @@ export class Memo {
 }
 
 /**
+ * A value read from the store again once it is older than `maxAgeMs`; callers in between
+ * share the pending read. A failed read is forgotten, so the next call tries again with the
+ * previous value kept meanwhile.
+ */
+class Reread<T> {
+  private current: { value: Promise<T>; at: number } | undefined;
+
+  constructor(
+    private readonly read: () => Promise<T>,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  get(): Promise<T> {
+    const now = Date.now();
+    if (!this.current || now - this.current.at > this.maxAgeMs) {
+      const value = this.read();
+      const previous = this.current;
+      this.current = { value, at: now };
+      value.catch(() => {
+        if (this.current?.value === value) this.current = previous;
+      });
+    }
+    return this.current.value;
+  }
+}
+
+/**
  * What the routes share: the store, the country registry and the caches.
  *
  * Structural assessments, backtests and forecasts take from half a second to many seconds,
@@ -62,8 +89,8 @@ export class ApiContext {
   readonly results = new Memo(256);
   /** Results that change with events and reports (escalation status, timelines). */
   readonly live: Memo;
-  private snapshot: { coverage: Promise<CoverageRow[]>; at: number } | undefined;
-  private version: { value: Promise<string>; at: number } | undefined;
+  private readonly snapshot: Reread<CoverageRow[]>;
+  private readonly version: Reread<string>;
   private pool: ForecastPool | undefined;
   private forecasts: Promise<unknown> = Promise.resolve();
 
@@ -77,20 +104,13 @@ export class ApiContext {
     },
   ) {
     this.live = new Memo(128, options.liveTtlMs);
+    this.snapshot = new Reread(() => dataCoverage(store), options.dataCheckMs);
+    this.version = new Reread(() => dataVersion(store), options.dataCheckMs);
   }
 
   /** What the store holds per source (`lens data coverage`), read as the data version is. */
   coverage(): Promise<CoverageRow[]> {
-    const now = Date.now();
-    if (!this.snapshot || now - this.snapshot.at > this.options.dataCheckMs) {
-      const coverage = dataCoverage(this.store);
-      const previous = this.snapshot;
-      this.snapshot = { coverage, at: now };
-      coverage.catch(() => {
-        if (this.snapshot?.coverage === coverage) this.snapshot = previous;
-      });
-    }
-    return this.snapshot.coverage;
+    return this.snapshot.get();
   }
 
   /**
@@ -99,16 +119,7 @@ export class ApiContext {
    * `dataCheckMs`.
    */
   dataVersion(): Promise<string> {
-    const now = Date.now();
-    if (!this.version || now - this.version.at > this.options.dataCheckMs) {
-      const value = dataVersion(this.store);
-      const previous = this.version;
-      this.version = { value, at: now };
-      value.catch(() => {
-        if (this.version?.value === value) this.version = previous;
-      });
-    }
-    return this.version.value;
+    return this.version.get();
   }
 
   /**

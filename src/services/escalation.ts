@@ -305,21 +305,9 @@ export class EscalationMonitor {
     now: string = new Date().toISOString(),
   ): Promise<RefreshResult> {
     const on = asOf ?? maxDate(event.date.end, now.slice(0, 10));
-    const country = event.countryId;
-    const markers = await this.countryMarkers(country, on);
-    return this.commit(country, async (trx) => {
-      await insertEvents(this.store, trx, [eventValues(event)]);
-      const stored = await getStatus(trx, country);
-      let cached = this.cache.get(country);
-      const current =
-        cached !== undefined &&
-        cached.json === stored?.json &&
-        on >= cached.asOf &&
-        daysBetween(cached.loadedAsOf, on) < RELOAD_AFTER_DAYS;
-      if (current) cached!.events.upsert(factsOf(event));
-      else cached = await this.load(trx, country, on, markers);
-      return this.apply(trx, cached!, on, stored?.status, now);
-    });
+    return this.merge(event, true, on, now, (trx) =>
+      insertEvents(this.store, trx, [eventValues(event)]),
+    );
   }
 
   /**
@@ -334,19 +322,40 @@ export class EscalationMonitor {
     asOf: string,
     now: string = new Date().toISOString(),
   ): Promise<RefreshResult> {
+    return this.merge(event, counts, asOf, now);
+  }
+
+  /**
+   * The shared step of `record` and `stored`: in one transaction, `write` (if any), then the
+   * country's status on `asOf` with `event` merged into the events in memory (when `counts`)
+   * as long as they are current: the stored status is the one this monitor wrote last, dates
+   * do not go backwards and the load is recent. Otherwise the country's events are read
+   * again, the new one included.
+   */
+  private async merge(
+    event: EscalationEvent,
+    counts: boolean,
+    asOf: string,
+    now: string,
+    write?: (trx: Transaction<Schema>) => Promise<void>,
+  ): Promise<RefreshResult> {
     const country = event.countryId;
     const markers = await this.countryMarkers(country, asOf);
     return this.commit(country, async (trx) => {
+      await write?.(trx);
       const stored = await getStatus(trx, country);
-      let cached = this.cache.get(country);
+      const held = this.cache.get(country);
       const current =
-        cached !== undefined &&
-        cached.json === stored?.json &&
-        asOf >= cached.asOf &&
-        daysBetween(cached.loadedAsOf, asOf) < RELOAD_AFTER_DAYS;
-      if (!current) cached = await this.load(trx, country, asOf, markers);
-      else if (counts) cached!.events.upsert(factsOf(event));
-      return this.apply(trx, cached!, asOf, stored?.status, now);
+        held !== undefined &&
+        held.json === stored?.json &&
+        asOf >= held.asOf &&
+        daysBetween(held.loadedAsOf, asOf) < RELOAD_AFTER_DAYS;
+      let cached: CachedCountry;
+      if (current) {
+        cached = held;
+        if (counts) cached.events.upsert(factsOf(event));
+      } else cached = await this.load(trx, country, asOf, markers);
+      return this.apply(trx, cached, asOf, stored?.status, now);
     });
   }
 

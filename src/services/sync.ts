@@ -27,7 +27,7 @@ export interface SyncOptions {
   now?: string;
 }
 
-/** What a sync did: one report per imported file, and the files it did not recognise. */
+/** What a sync did: one report per imported file, and the files it did not recognise (by path, address, or `archive#entry`). */
 export interface SyncReport {
   imported: ImportReport[];
   unrecognised: string[];
@@ -75,7 +75,7 @@ async function syncFolder(
       for (const { file, address } of files) {
         const kind = await detectKind(file);
         if (!kind) {
-          report.unrecognised.push(baseAddress || file !== found ? address : file);
+          report.unrecognised.push(address);
           continue;
         }
         if (options.only && !options.only.includes(kind)) continue;
