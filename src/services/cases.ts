@@ -276,11 +276,11 @@ export async function advanceCase(
           break;
         }
       }
+      // The refusal names no membership: the assigner need not learn where else a user works.
       if (u.disabled || allowedIn === undefined)
         throw new AccessDeniedError(
-          `${u.username} may not work on case ${caseId} in any of their organisations ` +
-            `(${memberships.map((m) => `${m.role} of ${m.organisationId}`).join(', ')}): ` +
-            'the case is not shared with them at its level, or their role does not work on cases',
+          `${u.username} may not work on case ${caseId}: the case is not shared with any of ` +
+            'their organisations at its level, or their role there does not work on cases',
         );
       await updateStep(trx, caseId, step.step, { ownerUserId: u.id });
       detail.assignee = `${u.username}@${allowedIn}`;

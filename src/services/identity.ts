@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Algorithm } from '@node-rs/argon2';
+import type { Kysely, Transaction } from 'kysely';
 import { InputError } from '../core/errors.js';
 import {
   AccessDeniedError,
@@ -15,6 +16,7 @@ import {
 import type { OrganisationKind, Principal, Role, Scope, UserPrincipal } from '../store/access.js';
 import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
+import type { Schema } from '../store/schema.js';
 import {
   countFailure,
   deleteMembership,
@@ -34,6 +36,7 @@ import {
   listTokens,
   listUsers,
   markToken,
+  revokeTokens,
   setSessionOrganisation,
   updateUser,
 } from '../store/identity-repository.js';
@@ -63,6 +66,7 @@ export type {
 } from '../store/access.js';
 export type { Organisation } from '../store/identity-repository.js';
 
+type Db = Kysely<Schema> | Transaction<Schema>;
 /** Failed sign-ins in a row after which an account is locked. */
 export const MAX_FAILED_SIGN_INS = 5;
 /** How long a locked account stays locked, in minutes. */
@@ -185,7 +189,7 @@ function plusMinutes(iso: string, minutes: number): string {
 }
 
 async function audit(
-  store: Store,
+  db: Db,
   principal: Principal | string,
   action: string,
   itemType: string,
@@ -194,7 +198,7 @@ async function audit(
   detail?: Record<string, unknown>,
 ): Promise<void> {
   const actor = typeof principal === 'string' ? principal : describePrincipal(principal);
-  await appendAudit(store.db, [{ at, actor, action, itemType, itemId, detail }]);
+  await appendAudit(db, [{ at, actor, action, itemType, itemId, detail }]);
 }
 
 /** Checks an organisation or user id: lower-case letters, digits and dashes, 2 to 64. */
@@ -265,7 +269,7 @@ export async function createOrganisation(
     createdAt: o.now ?? new Date().toISOString(),
   };
   await insertOrganisation(store.db, org);
-  await audit(store, principal, 'create', 'organisation', id, org.createdAt, {
+  await audit(store.db, principal, 'create', 'organisation', id, org.createdAt, {
     kind: org.kind,
     name: org.name,
   });
@@ -334,18 +338,22 @@ export async function createUser(
     });
   const createdAt = u.now ?? new Date().toISOString();
   const passwordHash = u.password === undefined ? null : await hashPassword(u.password);
-  const id = await insertUser(store.db, {
-    username,
-    displayName: u.displayName?.trim() || username,
-    email: u.email ?? null,
-    organisationId: u.organisationId,
-    role,
-    passwordHash,
-    createdAt,
-  });
-  await audit(store, principal, 'create', 'user', username, createdAt, {
-    organisation: u.organisationId,
-    role: u.role,
+  // The user, their home membership and the audit entry: all stored, or none.
+  const id = await store.db.transaction().execute(async (trx) => {
+    const id = await insertUser(trx, {
+      username,
+      displayName: u.displayName?.trim() || username,
+      email: u.email ?? null,
+      organisationId: u.organisationId,
+      role,
+      passwordHash,
+      createdAt,
+    });
+    await audit(trx, principal, 'create', 'user', username, createdAt, {
+      organisation: u.organisationId,
+      role: u.role,
+    });
+    return id;
   });
   return publicUser((await findUser(store.db, { id }))!);
 }
@@ -397,7 +405,7 @@ export async function setPassword(
   const passwordHash = await hashPassword(password);
   await updateUser(store.db, u.id, { passwordHash, failedAttempts: 0, lockedUntil: null });
   await endSessions(store.db, { userId: u.id }, now);
-  await audit(store, principal, 'set-password', 'user', username, now);
+  await audit(store.db, principal, 'set-password', 'user', username, now);
 }
 
 /** Disables (or, with `disabled` false, enables) a user; disabling ends their sessions. */
@@ -411,7 +419,7 @@ export async function setUserDisabled(
   const u = await userToAdminister(store, principal, username);
   await updateUser(store.db, u.id, { disabled });
   if (disabled) await endSessions(store.db, { userId: u.id }, now);
-  await audit(store, principal, disabled ? 'disable' : 'enable', 'user', username, now);
+  await audit(store.db, principal, disabled ? 'disable' : 'enable', 'user', username, now);
   return publicUser((await findUser(store.db, { id: u.id }))!);
 }
 
@@ -448,7 +456,7 @@ export async function signIn(
   const u = await findUser(store.db, { username: credentials.username });
   const refuse = async (reason: AuthenticationFailure, message: string, until?: string) => {
     await audit(
-      store,
+      store.db,
       credentials.username,
       'sign-in-refused',
       'user',
@@ -477,7 +485,7 @@ export async function signIn(
     if (failures >= MAX_FAILED_SIGN_INS) {
       const until = plusMinutes(now, LOCK_MINUTES);
       await updateUser(store.db, u.id, { failedAttempts: 0, lockedUntil: until });
-      await audit(store, 'system', 'lock', 'user', u.username, now, { until, failures });
+      await audit(store.db, 'system', 'lock', 'user', u.username, now, { until, failures });
       throw await refuse('locked', `too many failed sign-ins: locked until ${until}`, until);
     }
     throw await refuse('invalid-credentials', 'wrong username or password');
@@ -495,7 +503,7 @@ export async function signIn(
     expiresAt,
   });
   const principal = await memberPrincipal(store, u, u.organisationId);
-  await audit(store, principal, 'sign-in', 'user', u.username, now);
+  await audit(store.db, principal, 'sign-in', 'user', u.username, now);
   return { sessionToken, csrfToken, expiresAt, principal, user: publicUser(u) };
 }
 
@@ -508,7 +516,7 @@ export async function signOut(
   const s = await findSession(store.db, sha256(sessionToken));
   if (!s || s.endedAt !== null) return;
   await endSessions(store.db, { tokenHash: s.tokenHash }, now);
-  await audit(store, `user:${s.userId}`, 'sign-out', 'session', null, now);
+  await audit(store.db, `user:${s.userId}`, 'sign-out', 'session', null, now);
 }
 
 /** What a request carries: an API token (`Authorization: Bearer …`) or a session cookie and CSRF token. */
@@ -643,16 +651,18 @@ export async function switchOrganisation(
   const from = await memberPrincipal(store, user, session.organisationId);
   const m = await findMembership(store.db, user.id, organisationId);
   if (!m) {
-    await audit(store, from, 'switch-organisation-refused', 'user', user.username, now, {
+    await audit(store.db, from, 'switch-organisation-refused', 'user', user.username, now, {
       organisation: organisationId,
     });
     throw new AccessDeniedError(`${user.username} is not a member of "${organisationId}"`);
   }
-  await setSessionOrganisation(store.db, session.tokenHash, m.organisationId);
-  await audit(store, from, 'switch-organisation', 'user', user.username, now, {
-    from: from.organisationId,
-    to: m.organisationId,
-    role: m.role,
+  await store.db.transaction().execute(async (trx) => {
+    await setSessionOrganisation(trx, session.tokenHash, m.organisationId);
+    await audit(trx, from, 'switch-organisation', 'user', user.username, now, {
+      from: from.organisationId,
+      to: m.organisationId,
+      role: m.role,
+    });
   });
   return principalOf(user, undefined, m);
 }
@@ -674,21 +684,23 @@ export async function addMembership(
     throw new AccessDeniedError(
       `${describePrincipal(principal)} may not add members to ${m.organisationId}`,
     );
-  if (await findMembership(store.db, u.id, m.organisationId))
-    throw new InputError(`${u.username} is a member of ${m.organisationId} already`, {
-      column: 'org',
-      expected: 'an organisation the user is not in (remove the membership to change the role)',
-    });
   const now = m.now ?? new Date().toISOString();
-  await insertMembership(store.db, {
-    userId: u.id,
-    organisationId: m.organisationId,
-    role,
-    createdAt: now,
-  });
-  await audit(store, principal, 'add-membership', 'user', u.username, now, {
-    organisation: m.organisationId,
-    role,
+  await store.db.transaction().execute(async (trx) => {
+    if (await findMembership(trx, u.id, m.organisationId))
+      throw new InputError(`${u.username} is a member of ${m.organisationId} already`, {
+        column: 'org',
+        expected: 'an organisation the user is not in (remove the membership to change the role)',
+      });
+    await insertMembership(trx, {
+      userId: u.id,
+      organisationId: m.organisationId,
+      role,
+      createdAt: now,
+    });
+    await audit(trx, principal, 'add-membership', 'user', u.username, now, {
+      organisation: m.organisationId,
+      role,
+    });
   });
   return membershipList(store, u);
 }
@@ -713,14 +725,20 @@ export async function removeMembership(
       column: 'org',
       expected: 'another of their organisations (to stop a user, disable them)',
     });
-  if (!(await deleteMembership(store.db, u.id, m.organisationId)))
-    throw new InputError(`${u.username} is not a member of ${m.organisationId}`, {
-      column: 'org',
-      expected: 'an organisation from `lens users memberships`',
-    });
   const now = m.now ?? new Date().toISOString();
-  await audit(store, principal, 'remove-membership', 'user', u.username, now, {
-    organisation: m.organisationId,
+  // The membership goes with the sessions acting for it and the tokens bound to it, so that
+  // adding it again later does not bring them back.
+  await store.db.transaction().execute(async (trx) => {
+    if (!(await deleteMembership(trx, u.id, m.organisationId)))
+      throw new InputError(`${u.username} is not a member of ${m.organisationId}`, {
+        column: 'org',
+        expected: 'an organisation from `lens users memberships`',
+      });
+    await endSessions(trx, { userId: u.id, organisationId: m.organisationId }, now);
+    await revokeTokens(trx, { userId: u.id, organisationId: m.organisationId }, now);
+    await audit(trx, principal, 'remove-membership', 'user', u.username, now, {
+      organisation: m.organisationId,
+    });
   });
   return membershipList(store, u);
 }
@@ -827,7 +845,7 @@ export async function createApiToken(
     createdAt: now,
     expiresAt,
   });
-  await audit(store, principal, 'create', 'api-token', String(id), now, {
+  await audit(store.db, principal, 'create', 'api-token', String(id), now, {
     user: u.username,
     organisation: organisationId,
     scopes,
@@ -851,7 +869,7 @@ export async function revokeApiToken(
   const self = principal.kind === 'user' && principal.userId === owner.id;
   if (!self && !administers(principal, tokenOrganisation(t, owner))) throw missing;
   if (t.revokedAt === null) await markToken(store.db, id, 'revoked_at', now);
-  await audit(store, principal, 'revoke', 'api-token', String(id), now);
+  await audit(store.db, principal, 'revoke', 'api-token', String(id), now);
 }
 
 /** API tokens the principal may see: their own; an admin's organisation's; the operator all. */

@@ -301,18 +301,35 @@ export async function setSessionOrganisation(
     .execute();
 }
 
-/** Ends one session (by token hash) or every open session of a user. */
+/** Ends one session (by token hash), or every open session of a user (acting for one organisation, when given). */
 export async function endSessions(
   db: Db,
-  which: { tokenHash: string } | { userId: number },
+  which: { tokenHash: string } | { userId: number; organisationId?: string },
   at: string,
 ): Promise<void> {
   let q = db.updateTable('sessions').set({ ended_at: at }).where('ended_at', 'is', null);
-  q =
-    'tokenHash' in which
-      ? q.where('token_hash', '=', which.tokenHash)
-      : q.where('user_id', '=', which.userId);
+  if ('tokenHash' in which) q = q.where('token_hash', '=', which.tokenHash);
+  else {
+    q = q.where('user_id', '=', which.userId);
+    if (which.organisationId !== undefined)
+      q = q.where('organisation_id', '=', which.organisationId);
+  }
   await q.execute();
+}
+
+/** Revokes a user's API tokens bound to an organisation that are not revoked yet. */
+export async function revokeTokens(
+  db: Db,
+  which: { userId: number; organisationId: string },
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('user_id', '=', which.userId)
+    .where('organisation_id', '=', which.organisationId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /**

@@ -234,7 +234,11 @@ onEveryStore('cases from warning to decision', (target) => {
         username: 'watch-lead',
         now: at(4),
       });
-    await assert.rejects(assign, /watch-lead may not work on case .*analyst of watch/);
+    const refusedWithoutMemberships = (e: unknown) =>
+      e instanceof AccessDeniedError &&
+      /watch-lead may not work on case/.test(e.message) &&
+      !/watch|osapg|viewer|analyst of/.test(e.message.replace(/^watch-lead/, ''));
+    await assert.rejects(assign, refusedWithoutMemberships);
     // A viewer of the UN office sees the case but does not work on cases.
     await addMembership(store, SYSTEM, {
       username: 'watch-lead',
@@ -242,7 +246,7 @@ onEveryStore('cases from warning to decision', (target) => {
       role: 'viewer',
       now: T0,
     });
-    await assert.rejects(assign, /analyst of watch, viewer of osapg/);
+    await assert.rejects(assign, refusedWithoutMemberships);
     await removeMembership(store, SYSTEM, { username: 'watch-lead', organisationId: 'osapg' });
     await addMembership(store, SYSTEM, {
       username: 'watch-lead',

@@ -468,6 +468,18 @@ onEveryStore('organisation memberships', (target) => {
       removeMembership(store, SYSTEM, { username: 'duo', organisationId: 'org-c' }),
       /column "org": duo is not a member of org-c/,
     );
+    // Ended and revoked, not parked: adding the membership again does not revive them.
+    await addMembership(store, SYSTEM, {
+      username: 'duo',
+      organisationId: 'org-c',
+      role: 'analyst',
+    });
+    await refused(
+      authenticate(store, { session: s.sessionToken }, { now: at(3) }),
+      'invalid-credentials',
+    );
+    await refused(authenticate(store, { bearer: token.token }), 'invalid-credentials');
+    await removeMembership(store, SYSTEM, { username: 'duo', organisationId: 'org-c' });
   });
 
   it("gives a session's CSRF token again to the holder of its cookie, and to nobody else", async () => {
