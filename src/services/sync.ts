@@ -4,7 +4,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { CountryRegistry } from '../core/countries/registry.js';
 import { InputError } from '../core/errors.js';
 import { SOURCES, detectKind } from '../sources/index.js';
-import { extractZip, isZip } from '../sources/zip.js';
+import { sniffFormat } from '../sources/spreadsheet.js';
+import { extractZip } from '../sources/zip.js';
 import type { OnProgress, SourceKind } from '../sources/types.js';
 import type { Store } from '../store/database.js';
 import { importFile } from './import.js';
@@ -68,8 +69,9 @@ async function syncFolder(
       const address = baseAddress
         ? new URL(relative(dir, found).split(sep).join('/'), withSlash(baseAddress)).href
         : found;
-      // An archive stands for the files in it, each imported under `archive#entry`.
-      const files = (await isZip(found))
+      // An archive stands for the files in it, each imported under `archive#entry`; a
+      // workbook is a ZIP container too, but one file, read as a spreadsheet.
+      const files = (await isArchive(found))
         ? await unpack(found, address, join(unpacked, String(++archives)))
         : [{ file: found, address }];
       for (const { file, address } of files) {
@@ -95,6 +97,11 @@ async function syncFolder(
   } finally {
     await rm(unpacked, { recursive: true, force: true });
   }
+}
+
+/** A ZIP archive of files (not a workbook or another office document, which are ZIPs too). */
+async function isArchive(file: string): Promise<boolean> {
+  return (await sniffFormat(file)) === 'zip';
 }
 
 /** The files of an archive unpacked into `dir`, each with its address `archive#entry`. */
@@ -126,7 +133,7 @@ async function syncPublishers(
       // A publisher's archive: the file of this source in it (recognised by its columns).
       let file = downloaded;
       let fileAddress = address;
-      if (await isZip(downloaded)) {
+      if (await isArchive(downloaded)) {
         const files = await unpack(downloaded, address, `${downloaded}-unpacked`);
         const kinds = await Promise.all(files.map((f) => detectKind(f.file)));
         const i = kinds.indexOf(source.kind);

@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { parseInteger } from './csv.js';
 import { EWP } from './ewp-common.js';
-import { readSheetHeaders, sniffFormat } from './spreadsheet.js';
+import { isWorkbook, readSheetHeaders, sniffFormat } from './spreadsheet.js';
 import { openTable } from './table.js';
 import type { RowSource } from './table.js';
 import type { EpisodeRecord, OnProgress, SourceDescriptor } from './types.js';
@@ -170,8 +170,7 @@ export const ewpEpisodes: SourceDescriptor = {
   ...EWP,
   signature: SIGNATURE,
   sniff: async (path) => {
-    const format = await sniffFormat(path);
-    if (format !== 'xlsx' && format !== 'xls') return false;
+    if (!isWorkbook(await sniffFormat(path))) return false;
     const header = (await readSheetHeaders(path))?.get(EPISODE_SHEET);
     return header !== undefined && SIGNATURE.every((c) => header.includes(c));
   },

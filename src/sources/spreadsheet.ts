@@ -3,18 +3,32 @@ import { read, utils } from 'xlsx';
 import type { WorkBook, WorkSheet } from 'xlsx';
 import { InputError } from '../core/errors.js';
 import type { OnProgress } from './types.js';
-
-/** What the first bytes of a file say it is. */
-export type FileFormat = 'xlsx' | 'xls' | 'json' | 'text';
+import { readZipDirectory, readZipEntry } from './zip.js';
 
 /**
- * Recognises spreadsheets by their magic bytes (ZIP for .xlsx, OLE2 for .xls) and JSON by its
- * first non-blank character; anything else is treated as text (CSV). Never looks at the name.
+ * What a file is, by its content: a workbook (`xlsx`: Office Open XML, .xlsx, .xlsm, .xlsb;
+ * `xls`: Excel 97-2003; `ods`: OpenDocument spreadsheet), JSON, another office document
+ * (`office`: a ZIP container of Office Open XML or OpenDocument that is not a workbook, such as
+ * .docx, .pptx, .odt), a ZIP archive of files (`zip`), or text (CSV).
+ */
+export type FileFormat = 'xlsx' | 'xls' | 'ods' | 'office' | 'zip' | 'json' | 'text';
+
+/** True for the formats {@link readSheet} reads. */
+export function isWorkbook(format: FileFormat): format is 'xlsx' | 'xls' | 'ods' {
+  return format === 'xlsx' || format === 'xls' || format === 'ods';
+}
+
+/**
+ * Recognises a file by its content, never by its name: OLE2 magic bytes for .xls; for a ZIP,
+ * the entries of its directory (an Excel workbook holds `xl/workbook.xml` or `.bin`, any Office
+ * Open XML package `[Content_Types].xml`, an OpenDocument file a `mimetype` entry saying
+ * whether it is a spreadsheet; anything else is an archive of files); JSON by its first
+ * non-blank character; anything else is text (CSV).
  */
 export async function sniffFormat(file: string): Promise<FileFormat> {
   const head = await readHead(file, 512);
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) {
-    return 'xlsx';
+    return zipFormat(file);
   }
   const ole2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
   if (head.length >= 8 && ole2.every((b, i) => head[i] === b)) return 'xls';
@@ -24,6 +38,28 @@ export async function sniffFormat(file: string): Promise<FileFormat> {
     .trimStart();
   if (text.startsWith('[') || text.startsWith('{')) return 'json';
   return 'text';
+}
+
+const ODS_MIMETYPE = 'application/vnd.oasis.opendocument.spreadsheet';
+
+async function zipFormat(file: string): Promise<FileFormat> {
+  try {
+    const entries = await readZipDirectory(file);
+    const names = new Set(entries.map((e) => e.name));
+    if (names.has('xl/workbook.xml') || names.has('xl/workbook.bin')) return 'xlsx';
+    if (names.has('[Content_Types].xml')) return 'office';
+    // OpenDocument names its kind in the entry `mimetype` (a few dozen bytes).
+    const mimetype = entries.find((e) => e.name === 'mimetype' && e.size < 200);
+    if (mimetype) {
+      const type = (await readZipEntry(file, mimetype)).toString('latin1').trim();
+      return type === ODS_MIMETYPE ? 'ods' : 'office';
+    }
+    return 'zip';
+  } catch (error) {
+    // A damaged ZIP: unpacking it reports what is wrong, with the archive named.
+    if (error instanceof InputError) return 'zip';
+    throw error;
+  }
 }
 
 /** The first `n` bytes of a file (fewer if it is shorter). */
@@ -92,8 +128,7 @@ export async function readSheet(
  * Returns undefined when the file is not a workbook SheetJS can read.
  */
 export async function readSheetHeaders(file: string): Promise<Map<string, string[]> | undefined> {
-  const format = await sniffFormat(file);
-  if (format !== 'xlsx' && format !== 'xls') return undefined;
+  if (!isWorkbook(await sniffFormat(file))) return undefined;
   let book: WorkBook;
   try {
     book = read(await readFile(file), { type: 'buffer', sheetRows: 1 });

@@ -1,6 +1,7 @@
 import { CsvTable, checkHeader } from './csv.js';
 import type { CsvRecord, TextEncoding } from './csv.js';
-import { readSheet, sniffFormat } from './spreadsheet.js';
+import { InputError } from '../core/errors.js';
+import { isWorkbook, readSheet, sniffFormat } from './spreadsheet.js';
 import type { OnProgress } from './types.js';
 
 /**
@@ -25,12 +26,19 @@ export interface OpenTableOptions {
 }
 
 /**
- * Opens a CSV file, or a sheet of an .xlsx/.xls workbook, recognised by content. The header is
- * checked against `required` in both cases, with the same messages.
+ * Opens a CSV file, or a sheet of a workbook (.xlsx, .xls, .ods), recognised by content. The
+ * header is checked against `required` in both cases, with the same messages. A ZIP archive or
+ * another office document is an InputError: it holds no table of its own.
  */
 export async function openTable(file: string, options: OpenTableOptions = {}): Promise<RowSource> {
   const format = await sniffFormat(file);
-  if (format !== 'xlsx' && format !== 'xls') return CsvTable.open(file, options);
+  if (format === 'zip' || format === 'office') {
+    throw new InputError(
+      format === 'zip' ? 'a ZIP archive, not a table' : 'an office document, not a table',
+      { file, expected: 'a CSV file or a workbook (.xlsx, .xls, .ods)' },
+    );
+  }
+  if (!isWorkbook(format)) return CsvTable.open(file, options);
   const sheet = await readSheet(file, options.sheet, options.onProgress);
   checkHeader(file, sheet.header, options.required ?? []);
   const index = new Map(sheet.header.map((name, i) => [name, i]));

@@ -10,22 +10,10 @@ import { InputError } from '../core/errors.js';
  * archive and entry named.
  */
 
-/** The four bytes every ZIP archive (and every entry's local header) starts with. */
+/** The signatures of an entry's local header, a directory entry and the directory's end. */
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
 const END_OF_DIRECTORY = 0x06054b50;
-
-/** True when `file` starts like a ZIP archive. */
-export async function isZip(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return bytesRead === 4 && head.readUInt32LE(0) === LOCAL_HEADER;
-  } finally {
-    await handle.close();
-  }
-}
 
 /** One file of an archive. */
 export interface ZipEntry {
@@ -43,46 +31,106 @@ export interface ZipEntry {
  * the archive for anything that is not a readable ZIP of this kind.
  */
 export function zipEntries(archive: Buffer, file: string): ZipEntry[] {
-  const bad = (why: string): never => {
-    throw new InputError(`${why}`, { file, expected: 'a ZIP archive (stored or deflated)' });
-  };
-  // The end-of-directory record is 22 bytes plus a comment of up to 65,535.
-  let end = -1;
-  for (let i = archive.length - 22; i >= Math.max(0, archive.length - 22 - 65_535); i--) {
-    if (archive.readUInt32LE(i) === END_OF_DIRECTORY) {
-      end = i;
-      break;
-    }
+  const end = findEndOfDirectory(archive, file);
+  const { count, size, offset } = directoryOf(archive, end, file);
+  if (offset + size > end) bad(file, 'the central directory lies outside the file');
+  return parseDirectory(archive.subarray(offset, offset + size), count, file);
+}
+
+/**
+ * The files of an archive, read from its central directory alone (at the end of the file),
+ * so that a large archive is not read whole to learn what it holds. InputError as for
+ * {@link zipEntries}.
+ */
+export async function readZipDirectory(file: string): Promise<ZipEntry[]> {
+  const handle = await open(file, 'r');
+  try {
+    const { size: length } = await handle.stat();
+    const tailLength = Math.min(length, 22 + 65_535);
+    const tail = Buffer.alloc(tailLength);
+    await handle.read(tail, 0, tailLength, length - tailLength);
+    const end = findEndOfDirectory(tail, file);
+    const { count, size, offset } = directoryOf(tail, end, file);
+    if (offset + size > length - tailLength + end)
+      bad(file, 'the central directory lies outside the file');
+    const directory = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(directory, 0, size, offset);
+    if (bytesRead !== size) bad(file, 'the central directory is cut short');
+    return parseDirectory(directory, count, file);
+  } finally {
+    await handle.close();
   }
-  if (end < 0) bad('no end of the central directory: the archive is truncated or not a ZIP');
-  const count = archive.readUInt16LE(end + 10);
-  const directorySize = archive.readUInt32LE(end + 12);
-  const directoryOffset = archive.readUInt32LE(end + 16);
-  if (count === 0xffff || directoryOffset === 0xffffffff)
-    bad('a ZIP64 archive (over 4 GB or 65,535 entries), which is not supported');
-  if (directoryOffset + directorySize > end) bad('the central directory lies outside the file');
+}
+
+/** The content of one entry of the archive `file`, read alone; checked as {@link zipEntryData}. */
+export async function readZipEntry(file: string, entry: ZipEntry): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const header = Buffer.alloc(30);
+    const { bytesRead } = await handle.read(header, 0, 30, entry.localHeaderOffset);
+    if (bytesRead !== 30 || header.readUInt32LE(0) !== LOCAL_HEADER) noLocalHeader(entry, file);
+    const packed = Buffer.alloc(entry.compressedSize);
+    const start = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const read = await handle.read(packed, 0, entry.compressedSize, start);
+    return unpackEntry(packed.subarray(0, read.bytesRead), entry, file);
+  } finally {
+    await handle.close();
+  }
+}
+
+function bad(file: string, why: string): never {
+  throw new InputError(why, { file, expected: 'a ZIP archive (stored or deflated)' });
+}
+
+/** Where the end-of-directory record starts in `buffer` (22 bytes plus a comment of up to 65,535). */
+function findEndOfDirectory(buffer: Buffer, file: string): number {
+  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 22 - 65_535); i--) {
+    if (buffer.readUInt32LE(i) === END_OF_DIRECTORY) return i;
+  }
+  return bad(file, 'no end of the central directory: the archive is truncated or not a ZIP');
+}
+
+/** The entry count, size and file offset of the central directory, from its end record. */
+function directoryOf(buffer: Buffer, end: number, file: string) {
+  const count = buffer.readUInt16LE(end + 10);
+  const size = buffer.readUInt32LE(end + 12);
+  const offset = buffer.readUInt32LE(end + 16);
+  if (count === 0xffff || offset === 0xffffffff)
+    bad(file, 'a ZIP64 archive (over 4 GB or 65,535 entries), which is not supported');
+  return { count, size, offset };
+}
+
+/** The file entries of a central directory (`directory` holds exactly its bytes). */
+function parseDirectory(directory: Buffer, count: number, file: string): ZipEntry[] {
   const entries: ZipEntry[] = [];
-  let at = directoryOffset;
+  let at = 0;
   for (let n = 0; n < count; n++) {
-    if (archive.readUInt32LE(at) !== CENTRAL_HEADER)
-      bad(`entry ${n + 1}: broken central directory`);
-    const flags = archive.readUInt16LE(at + 8);
-    const method = archive.readUInt16LE(at + 10);
-    const nameLength = archive.readUInt16LE(at + 28);
-    const extraLength = archive.readUInt16LE(at + 30);
-    const commentLength = archive.readUInt16LE(at + 32);
-    const name = archive.toString(flags & 0x800 ? 'utf8' : 'latin1', at + 46, at + 46 + nameLength);
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL_HEADER)
+      bad(file, `entry ${n + 1}: broken central directory`);
+    const flags = directory.readUInt16LE(at + 8);
+    const method = directory.readUInt16LE(at + 10);
+    const nameLength = directory.readUInt16LE(at + 28);
+    const extraLength = directory.readUInt16LE(at + 30);
+    const commentLength = directory.readUInt16LE(at + 32);
+    const name = directory.toString(
+      flags & 0x800 ? 'utf8' : 'latin1',
+      at + 46,
+      at + 46 + nameLength,
+    );
     const entry: ZipEntry = {
       name,
       method,
-      crc: archive.readUInt32LE(at + 16),
-      compressedSize: archive.readUInt32LE(at + 20),
-      size: archive.readUInt32LE(at + 24),
-      localHeaderOffset: archive.readUInt32LE(at + 42),
+      crc: directory.readUInt32LE(at + 16),
+      compressedSize: directory.readUInt32LE(at + 20),
+      size: directory.readUInt32LE(at + 24),
+      localHeaderOffset: directory.readUInt32LE(at + 42),
     };
-    if (flags & 0x1) bad(`"${name}" is encrypted`);
+    if (flags & 0x1) bad(file, `"${name}" is encrypted`);
     if (method !== 0 && method !== 8)
-      bad(`"${name}" is compressed with method ${method} (only stored and deflated are read)`);
+      bad(
+        file,
+        `"${name}" is compressed with method ${method} (only stored and deflated are read)`,
+      );
     if (!name.endsWith('/')) entries.push(entry);
     at += 46 + nameLength + extraLength + commentLength;
   }
@@ -92,11 +140,24 @@ export function zipEntries(archive: Buffer, file: string): ZipEntry[] {
 /** The content of one entry, checked against its size and CRC-32. */
 export function zipEntryData(archive: Buffer, entry: ZipEntry, file: string): Buffer {
   const at = entry.localHeaderOffset;
-  const where = { file, expected: 'the entry as the central directory describes it' };
   if (at + 30 > archive.length || archive.readUInt32LE(at) !== LOCAL_HEADER)
-    throw new InputError(`"${entry.name}": no local header where the directory points`, where);
+    noLocalHeader(entry, file);
   const start = at + 30 + archive.readUInt16LE(at + 26) + archive.readUInt16LE(at + 28);
-  const packed = archive.subarray(start, start + entry.compressedSize);
+  return unpackEntry(archive.subarray(start, start + entry.compressedSize), entry, file);
+}
+
+const ENTRY_EXPECTED = 'the entry as the central directory describes it';
+
+function noLocalHeader(entry: ZipEntry, file: string): never {
+  throw new InputError(`"${entry.name}": no local header where the directory points`, {
+    file,
+    expected: ENTRY_EXPECTED,
+  });
+}
+
+/** An entry's bytes as stored (`packed`), inflated if need be and checked. */
+function unpackEntry(packed: Buffer, entry: ZipEntry, file: string): Buffer {
+  const where = { file, expected: ENTRY_EXPECTED };
   if (packed.length !== entry.compressedSize)
     throw new InputError(`"${entry.name}" is cut short`, where);
   let data: Buffer;

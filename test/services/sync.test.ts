@@ -64,6 +64,13 @@ onEveryStore('sync', (target) => {
       [],
       'every country-year row matched, documented non-country rows apart',
     );
+    // The episode workbook is a ZIP container, read as a spreadsheet and never unpacked.
+    const workbook = report.imported.find((r) => r.file.endsWith('.xlsx'));
+    assert.equal(workbook?.kind, 'ewp-episodes');
+    assert.deepEqual(
+      report.unrecognised.filter((f) => f.includes('#')),
+      [],
+    );
     coverageBy.set(target.name, await dataCoverage(fromDir));
     const again = await syncSources(fromDir, registry, { from: sharedDataDir(), now: NOW });
     assert.ok(again.imported.every((r) => r.status === 'unchanged'));

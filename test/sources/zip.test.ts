@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
-import { extractZip, isZip, zipEntries } from '../../src/sources/zip.js';
+import { sniffFormat } from '../../src/sources/spreadsheet.js';
+import { extractZip, readZipDirectory, readZipEntry, zipEntries } from '../../src/sources/zip.js';
 import { sharedFile } from '../support/shared-data.js';
 import { writeZip } from '../support/zip-writer.js';
 
@@ -26,8 +27,16 @@ describe('ZIP archives', () => {
         { name: '__MACOSX/PTS-2024/._PTS-2024.csv', data: Buffer.from([0, 5, 22]) },
       ]),
     );
-    assert.equal(await isZip(file), true);
-    assert.equal(await isZip(sharedFile('inputs/political-terror-scale-2024.csv')), false);
+    assert.equal(await sniffFormat(file), 'zip');
+    assert.equal(await sniffFormat(sharedFile('inputs/political-terror-scale-2024.csv')), 'text');
+    // The directory and one entry, read without reading the archive whole.
+    const entries = await readZipDirectory(file);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['PTS-2024/PTS-2024.csv', 'PTS-2024/README.txt', '__MACOSX/PTS-2024/._PTS-2024.csv'],
+    );
+    assert.ok((await readZipEntry(file, entries[1]!)).equals(readme));
+    assert.ok((await readZipEntry(file, entries[0]!)).equals(pts));
     const out = join(dir, 'out');
     const files = await extractZip(file, out);
     assert.deepEqual(files, [
