@@ -390,6 +390,9 @@ function printImports(format: Format, report: SyncReport): void {
   );
   if (format !== 'table') return;
   for (const r of rows) {
+    const name = r.file.split('/').pop();
+    if (r.sameAs !== null && r.sameAs !== name)
+      out(`  unchanged in ${r.kind}: ${name} has the same rows and values as ${r.sameAs}`);
     for (const u of r.unmatched.filter((x) => !x.nonCountry)) {
       out(
         `  unmatched in ${r.kind}: "${u.label}" (${u.keys}) ${u.rows} rows ${u.years}, first on line ${u.firstLine}: ${u.reason}`,

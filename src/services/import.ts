@@ -22,12 +22,16 @@ import { syncCountries } from '../store/countries-repository.js';
 import { insertEpisodes } from '../store/episodes-repository.js';
 import {
   findRelease,
+  findReleaseByFingerprint,
   finishRelease,
   insertRelease,
+  insertReleaseCopy,
   insertUnmatched,
+  setReleaseFingerprint,
   upsertSource,
 } from '../store/releases-repository.js';
-import type { UnmatchedRow } from '../store/releases-repository.js';
+import type { Release, UnmatchedRow } from '../store/releases-repository.js';
+import { ContentFingerprint } from './content-fingerprint.js';
 
 /** Options of one import. */
 export interface ImportOptions {
@@ -56,13 +60,19 @@ export interface UnmatchedSummary {
   reason: string;
 }
 
-/** What an import did. `status` `unchanged`: this exact file was imported before. */
+/**
+ * What an import did. `status` `unchanged`: a release of the source already holds this
+ * content (the same rows and values: this file imported before, or the same data in another
+ * format or layout), named by `sameAs` (that release's file name); nothing was stored.
+ */
 export interface ImportReport {
   kind: SourceKind;
   file: string;
   status: 'imported' | 'unchanged';
   releaseId: number;
   version: string;
+  /** For `unchanged`: the file name of the release with the same content; else null. */
+  sameAs: string | null;
   rows: number;
   observations: number;
   episodes: number;
@@ -76,8 +86,12 @@ const BATCH = 1_000_000;
 
 /**
  * Imports one file as one release, all or nothing: any bad row aborts the import and the
- * database is left exactly as before. Importing the same file again changes nothing; a
- * file with different content is stored as a new vintage beside the earlier ones.
+ * database is left exactly as before. A file whose content a release of the source already
+ * holds changes nothing and is reported `unchanged`: the same bytes (recognised without
+ * reading the file), or the same rows and values in another format or order (compared by
+ * their fingerprint once read; the file is then remembered as a copy of that release, so
+ * the next time its bytes suffice). A file with other content is stored as a new vintage
+ * beside the earlier ones.
  */
 export async function importFile(
   store: Store,
@@ -104,94 +118,115 @@ export async function importFile(
   const contentHash = await hashFile(path);
   const existing = await findRelease(store, kind, contentHash);
   if (existing) {
-    options.onProgress?.(size, size);
-    return {
-      kind,
-      file: path,
-      status: 'unchanged',
-      releaseId: existing.id,
-      version: existing.version,
-      rows: existing.rowCount,
-      observations: existing.observationCount,
-      episodes: 0,
-      variables: 0,
-      countries: 0,
-      unmatched: [],
-    };
+    if (existing.contentFingerprint === null) {
+      // Stored before fingerprints were kept: read once, so that copies in other formats
+      // are recognised from now on (left unknown if this reader no longer accepts the file).
+      const fingerprint = await fingerprintFile(source, path, options.onProgress).catch(
+        (error: unknown) => {
+          if (error instanceof InputError) return undefined;
+          throw error;
+        },
+      );
+      if (fingerprint) await setReleaseFingerprint(store, existing.id, fingerprint);
+    } else options.onProgress?.(size, size);
+    return unchanged(source, path, existing);
   }
   const now = options.now ?? new Date().toISOString();
   const releasedOn = options.releasedOn ?? source.releasedOn ?? now.slice(0, 10);
   checkDate(releasedOn, '--released');
   const version = options.version ?? source.version;
-  const report = await store.db.transaction().execute(async (trx) => {
-    await upsertSource(trx, {
-      kind,
-      title: source.title,
-      publisher: source.publisher,
-      licence: source.licence,
-      citation: source.citation,
-      url: source.url,
+  const fingerprint = new ContentFingerprint();
+  let report: ImportReport;
+  try {
+    report = await store.db.transaction().execute(async (trx) => {
+      await upsertSource(trx, {
+        kind,
+        title: source.title,
+        publisher: source.publisher,
+        licence: source.licence,
+        citation: source.citation,
+        url: source.url,
+      });
+      const releaseId = await insertRelease(trx, {
+        sourceKind: kind,
+        version,
+        contentHash,
+        fileName: basename(path),
+        address: options.address ?? path,
+        releasedOn,
+        retrievedAt: now,
+        importedAt: now,
+        rowCount: 0,
+        observationCount: 0,
+        unmatchedCount: 0,
+      });
+      const unmatched: UnmatchedRow[] = [];
+      let result: {
+        rows: number;
+        observations: number;
+        episodes: number;
+        variables: number;
+        countries: number;
+      };
+      if (source.readEpisodes) {
+        result = await importEpisodes(
+          trx,
+          registry,
+          source,
+          path,
+          releaseId,
+          unmatched,
+          fingerprint,
+          options.onProgress,
+        );
+      } else {
+        result = await importObservations(
+          store,
+          trx,
+          registry,
+          source,
+          path,
+          releaseId,
+          releasedOn,
+          unmatched,
+          fingerprint,
+          options.onProgress,
+        );
+      }
+      const contentFingerprint = fingerprint.digest();
+      const twin = await findReleaseByFingerprint(trx, kind, contentFingerprint);
+      if (twin) throw new SameContent(twin);
+      await insertUnmatched(trx, releaseId, unmatched);
+      await finishRelease(trx, releaseId, {
+        rowCount: result.rows,
+        observationCount: result.observations,
+        unmatchedCount: unmatched.length,
+        contentFingerprint,
+      });
+      return {
+        kind,
+        file: path,
+        status: 'imported' as const,
+        releaseId,
+        version,
+        sameAs: null,
+        ...result,
+        unmatched: summariseUnmatched(unmatched),
+      };
     });
-    const releaseId = await insertRelease(trx, {
+  } catch (error) {
+    if (!(error instanceof SameContent)) throw error;
+    // The transaction is rolled back: only the file is noted as a copy of that release.
+    await insertReleaseCopy(store, {
       sourceKind: kind,
-      version,
       contentHash,
+      releaseId: error.release.id,
       fileName: basename(path),
       address: options.address ?? path,
-      releasedOn,
-      retrievedAt: now,
-      importedAt: now,
-      rowCount: 0,
-      observationCount: 0,
-      unmatchedCount: 0,
+      seenAt: now,
     });
-    const unmatched: UnmatchedRow[] = [];
-    let result: {
-      rows: number;
-      observations: number;
-      episodes: number;
-      variables: number;
-      countries: number;
-    };
-    if (source.readEpisodes) {
-      result = await importEpisodes(
-        trx,
-        registry,
-        source,
-        path,
-        releaseId,
-        unmatched,
-        options.onProgress,
-      );
-    } else {
-      result = await importObservations(
-        store,
-        trx,
-        registry,
-        source,
-        path,
-        releaseId,
-        releasedOn,
-        unmatched,
-        options.onProgress,
-      );
-    }
-    await insertUnmatched(trx, releaseId, unmatched);
-    await finishRelease(trx, releaseId, {
-      rowCount: result.rows,
-      observationCount: result.observations,
-      unmatchedCount: unmatched.length,
-    });
-    return {
-      kind,
-      file: path,
-      status: 'imported' as const,
-      releaseId,
-      version,
-      ...result,
-      unmatched: summariseUnmatched(unmatched),
-    };
-  });
+    return unchanged(source, path, error.release);
+  }
   // PostgreSQL plans the as-of queries from table statistics: refresh them after a bulk
   // write, or the first queries after an import can take seconds instead of milliseconds.
   if (store.dialect === 'postgres') await sql`analyze observations`.execute(store.db);
@@ -199,6 +234,45 @@ export async function importFile(
 }
 
 type Trx = Transaction<Schema>;
+
+/** Thrown inside the import's transaction to roll it back: a release already has this content. */
+class SameContent extends Error {
+  constructor(readonly release: Release) {
+    super(`same content as release ${release.id}`);
+  }
+}
+
+/** The report of a file whose content `release` already holds. */
+function unchanged(source: SourceDescriptor, path: string, release: Release): ImportReport {
+  return {
+    kind: source.kind,
+    file: path,
+    status: 'unchanged',
+    releaseId: release.id,
+    version: release.version,
+    sameAs: release.fileName,
+    rows: release.rowCount,
+    observations: release.observationCount,
+    episodes: source.readEpisodes ? release.rowCount : 0,
+    variables: 0,
+    countries: 0,
+    unmatched: [],
+  };
+}
+
+/** The content fingerprint of a file, read without storing anything. */
+async function fingerprintFile(
+  source: SourceDescriptor,
+  path: string,
+  onProgress?: OnProgress,
+): Promise<string> {
+  const fingerprint = new ContentFingerprint();
+  const records =
+    source.readEpisodes?.(path, onProgress) ?? source.readObservations?.(path, onProgress);
+  if (!records) throw new Error(`source ${source.kind} has no reader`);
+  for await (const record of records) fingerprint.add(record);
+  return fingerprint.digest();
+}
 
 async function importObservations(
   store: Store,
@@ -209,6 +283,7 @@ async function importObservations(
   releaseId: number,
   releasedOn: string,
   unmatched: UnmatchedRow[],
+  fingerprint: ContentFingerprint,
   onProgress?: OnProgress,
 ) {
   const read = source.readObservations;
@@ -244,6 +319,7 @@ async function importObservations(
   };
   for await (const record of read(path, onProgress)) {
     rows++;
+    fingerprint.add(record);
     if (record.placeholder) {
       unmatched.push({
         line: record.line,
@@ -317,6 +393,7 @@ async function importEpisodes(
   path: string,
   releaseId: number,
   unmatched: UnmatchedRow[],
+  fingerprint: ContentFingerprint,
   onProgress?: OnProgress,
 ) {
   const read = source.readEpisodes;
@@ -334,6 +411,7 @@ async function importEpisodes(
       });
     }
     codes.set(e.code, e.line);
+    fingerprint.add(e);
     episodes.push(e);
   }
   const countries = new Set<string>();

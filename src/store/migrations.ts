@@ -8,6 +8,7 @@ import * as overrides from './migrations/0003-overrides.js';
 import * as identity from './migrations/0005-identity.js';
 import * as planning from './migrations/0004-planning.js';
 import * as memberships from './migrations/0006-memberships.js';
+import * as releaseFingerprints from './migrations/0007-release-fingerprints.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-planning': planning,
   '0005-identity': identity,
   '0006-memberships': memberships,
+  '0007-release-fingerprints': releaseFingerprints,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */

@@ -12,12 +12,17 @@ export interface SourceInfo {
   url: string;
 }
 
-/** One stored vintage of a source. Dates ISO; counts of rows read and values stored. */
+/**
+ * One stored vintage of a source. Dates ISO; counts of rows read and values stored.
+ * `contentHash`: SHA-256 of its file's bytes; `contentFingerprint`: digest of its rows as
+ * read (null for releases stored before fingerprints were kept).
+ */
 export interface Release {
   id: number;
   sourceKind: string;
   version: string;
   contentHash: string;
+  contentFingerprint: string | null;
   fileName: string;
   address: string;
   releasedOn: string;
@@ -37,6 +42,7 @@ export function rowToRelease(row: ReleaseRow): Release {
     sourceKind: row.source_kind,
     version: row.version,
     contentHash: row.content_hash,
+    contentFingerprint: row.content_fingerprint,
     fileName: row.file_name,
     address: row.address,
     releasedOn: row.released_on,
@@ -48,19 +54,85 @@ export function rowToRelease(row: ReleaseRow): Release {
   };
 }
 
-/** The release of `kind` with this content hash, if it was imported before. */
+/**
+ * The release of `kind` whose file, or a file found to hold the same content (see
+ * {@link insertReleaseCopy}), has this SHA-256, if it was imported before.
+ */
 export async function findRelease(
   store: Store,
   kind: string,
   contentHash: string,
 ): Promise<Release | undefined> {
-  const row = await store.db
+  const own = await store.db
     .selectFrom('releases')
     .selectAll()
     .where('source_kind', '=', kind)
     .where('content_hash', '=', contentHash)
     .executeTakeFirst();
+  if (own) return rowToRelease(own);
+  const copy = await store.db
+    .selectFrom('release_copies as c')
+    .innerJoin('releases as r', 'r.id', 'c.release_id')
+    .selectAll('r')
+    .where('c.source_kind', '=', kind)
+    .where('c.content_hash', '=', contentHash)
+    .executeTakeFirst();
+  return copy ? rowToRelease(copy) : undefined;
+}
+
+/** The earliest release of `kind` with this content fingerprint, if any. */
+export async function findReleaseByFingerprint(
+  db: Store['db'] | Transaction<Schema>,
+  kind: string,
+  fingerprint: string,
+): Promise<Release | undefined> {
+  const row = await db
+    .selectFrom('releases')
+    .selectAll()
+    .where('source_kind', '=', kind)
+    .where('content_fingerprint', '=', fingerprint)
+    .orderBy('id')
+    .executeTakeFirst();
   return row ? rowToRelease(row) : undefined;
+}
+
+/** Records the fingerprint of a release stored before fingerprints were kept. */
+export async function setReleaseFingerprint(
+  store: Store,
+  id: number,
+  fingerprint: string,
+): Promise<void> {
+  await store.db
+    .updateTable('releases')
+    .set({ content_fingerprint: fingerprint })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A file found to hold the content of a release: its SHA-256, name and address. */
+export interface ReleaseCopy {
+  sourceKind: string;
+  contentHash: string;
+  releaseId: number;
+  fileName: string;
+  address: string;
+  seenAt: string;
+}
+
+/** Records a copy of a release (a no-op when the same bytes are already listed). */
+export async function insertReleaseCopy(store: Store, copy: ReleaseCopy): Promise<void> {
+  await store.db
+    .insertInto('release_copies')
+    .values({
+      source_kind: copy.sourceKind,
+      content_hash: copy.contentHash,
+      release_id: copy.releaseId,
+      file_name: copy.fileName,
+      address: copy.address,
+      seen_at: copy.seenAt,
+    })
+    .onConflict((oc) => oc.columns(['source_kind', 'content_hash']).doNothing())
+    .execute();
 }
 
 /** Every release, oldest first within each source. */
@@ -91,10 +163,13 @@ export async function upsertSource(trx: Transaction<Schema>, source: SourceInfo)
     .execute();
 }
 
-/** Inserts a release (counts filled in later by `finishRelease`) and returns its id. */
+/**
+ * Inserts a release (counts and fingerprint filled in later by `finishRelease`) and returns
+ * its id.
+ */
 export async function insertRelease(
   trx: Transaction<Schema>,
-  release: Omit<Release, 'id'>,
+  release: Omit<Release, 'id' | 'contentFingerprint'>,
 ): Promise<number> {
   const row = await trx
     .insertInto('releases')
@@ -116,11 +191,16 @@ export async function insertRelease(
   return Number(row.id);
 }
 
-/** Records the final counts of a release once all its rows are written. */
+/** Records the final counts and the content fingerprint of a release once all its rows are written. */
 export async function finishRelease(
   trx: Transaction<Schema>,
   id: number,
-  counts: { rowCount: number; observationCount: number; unmatchedCount: number },
+  counts: {
+    rowCount: number;
+    observationCount: number;
+    unmatchedCount: number;
+    contentFingerprint: string;
+  },
 ): Promise<void> {
   await trx
     .updateTable('releases')
@@ -128,6 +208,7 @@ export async function finishRelease(
       row_count: counts.rowCount,
       observation_count: counts.observationCount,
       unmatched_count: counts.unmatchedCount,
+      content_fingerprint: counts.contentFingerprint,
     })
     .where('id', '=', id)
     .execute();

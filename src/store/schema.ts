@@ -9,6 +9,7 @@ export interface Schema extends PlanningSchema, IdentitySchema {
   country_codes: CountryCodesTable;
   sources: SourcesTable;
   releases: ReleasesTable;
+  release_copies: ReleaseCopiesTable;
   variables: VariablesTable;
   observations: ObservationsTable;
   unmatched_rows: UnmatchedRowsTable;
@@ -61,7 +62,9 @@ export interface SourcesTable {
 
 /**
  * One vintage of a source: a file as published at some date. `content_hash` (SHA-256 of the
- * file) makes imports idempotent. Dates are ISO `YYYY-MM-DD`; `retrieved_at` and
+ * file) and `content_fingerprint` (a digest of its rows as read, the same for the same data in
+ * another format; null for releases stored before fingerprints were kept, until their file is
+ * seen again) make imports idempotent. Dates are ISO `YYYY-MM-DD`; `retrieved_at` and
  * `imported_at` are ISO timestamps.
  */
 export interface ReleasesTable {
@@ -69,6 +72,7 @@ export interface ReleasesTable {
   source_kind: string;
   version: string;
   content_hash: string;
+  content_fingerprint: string | null;
   file_name: string;
   address: string;
   released_on: string;
@@ -77,6 +81,20 @@ export interface ReleasesTable {
   row_count: number;
   observation_count: number;
   unmatched_count: number;
+}
+
+/**
+ * A file other than a release's own found to hold the release's content (the same rows and
+ * values, e.g. the .xls of a sheet whose .csv was imported), keyed by the SHA-256 of its
+ * bytes. `seen_at` is an ISO timestamp.
+ */
+export interface ReleaseCopiesTable {
+  source_kind: string;
+  content_hash: string;
+  release_id: number;
+  file_name: string;
+  address: string;
+  seen_at: string;
 }
 
 /** A variable, named `<kind>:<column>` (e.g. `vdem:v2x_libdem`). */

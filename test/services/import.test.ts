@@ -93,12 +93,72 @@ onEveryStore('import', (target) => {
     const episodes = await listEpisodes(store);
     assert.equal(episodes.length, 149);
     assert.ok(episodes.every((e) => e.locationCountryIds.length > 0));
+    // The CSV beside the workbook holds the same rows: the same release, not a new vintage.
+    const before = await snapshot(store);
     const csv = await importFile(store, registry, {
       path: sharedFile('ewp', 'mass-killing-episodes-2025.dev-to-2014.csv'),
       now: NOW,
       releasedOn: '2026-01-16',
     });
+    assert.equal(csv.status, 'unchanged');
+    assert.equal(csv.sameAs, 'mass-killing-episodes-2025.dev-to-2014.xlsx');
+    assert.equal(csv.releaseId, report.releaseId);
     assert.equal(csv.episodes, 149);
+    assert.deepEqual(await snapshot(store), before);
+  });
+
+  it('takes the same data in another format or order for the release it already has', async () => {
+    const xls = sharedFile('inputs', 'pitf-ethnic-war-2014.xls');
+    const csv = sharedFile('inputs', 'pitf-ethnic-war-2014.csv');
+    const first = await importFile(store, registry, { path: xls, now: NOW });
+    assert.equal(first.status, 'imported');
+    const before = await snapshot(store);
+    const copies = () => tableCounts(store, ['release_copies']);
+    const copiesBefore = (await copies()).release_copies!;
+
+    const twin = await importFile(store, registry, { path: csv, now: NOW, version: 'other' });
+    assert.deepEqual(
+      [twin.status, twin.sameAs, twin.releaseId, twin.rows, twin.observations],
+      ['unchanged', 'pitf-ethnic-war-2014.xls', first.releaseId, 886, 6202],
+    );
+    assert.deepEqual(await snapshot(store), before, 'nothing stored but the copy');
+    assert.equal((await copies()).release_copies, copiesBefore + 1);
+    // Seen again, the copy is known by its bytes: nothing read, nothing more noted.
+    let read = 0;
+    const again = await importFile(store, registry, {
+      path: csv,
+      now: NOW,
+      onProgress: (done) => (read = done),
+    });
+    assert.equal(again.sameAs, 'pitf-ethnic-war-2014.xls');
+    assert.equal(read, readFileSync(csv).length);
+    assert.equal((await copies()).release_copies, copiesBefore + 1);
+
+    // The rows in another order, with Windows line ends: the same content.
+    const coups = sharedFile('inputs', 'coups-country-year.csv');
+    const [coupsHeader, ...coupsRows] = readFileSync(coups, 'utf8').trimEnd().split('\n');
+    const shuffled = join(dir, 'coups-reordered.csv');
+    writeFileSync(shuffled, [coupsHeader, ...coupsRows.reverse()].join('\r\n') + '\r\n');
+    const reordered = await importFile(store, registry, { path: shuffled, now: NOW });
+    assert.equal(reordered.status, 'unchanged');
+    assert.equal(reordered.sameAs, 'coups-country-year.csv');
+
+    // One magnitude changed: a new vintage.
+    const [header, ...rows] = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    // One magnitude changed: a new vintage.
+    const changed = join(dir, 'pitf-ethnic-war-revised.csv');
+    const k = rows.findIndex((r) => /,2\.5,/.test(r));
+    assert.ok(k >= 0);
+    rows[k] = rows[k]!.replace(',2.5,', ',3,');
+    writeFileSync(changed, [header, ...rows].join('\n') + '\n');
+    const revised = await importFile(store, registry, {
+      path: changed,
+      now: NOW,
+      releasedOn: '2026-02-01',
+    });
+    assert.equal(revised.status, 'imported');
+    assert.equal(revised.sameAs, null);
+    assert.notEqual(revised.releaseId, first.releaseId);
   });
 
   /** Writes a broken copy of a real file and checks the import fails cleanly. */

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import { dataCoverage } from '../../src/services/data.js';
 import { syncSources } from '../../src/services/sync.js';
 import type { Store } from '../../src/store/database.js';
+import { listReleases } from '../../src/store/releases-repository.js';
 import { sharedDataDir, sharedFile } from '../support/shared-data.js';
 import { serveFolder } from '../support/http-mirror.js';
 import { onEveryStore, storeTargets } from '../support/stores.js';
@@ -67,6 +68,25 @@ onEveryStore('sync', (target) => {
     // The episode workbook is a ZIP container, read as a spreadsheet and never unpacked.
     const workbook = report.imported.find((r) => r.file.endsWith('.xlsx'));
     assert.equal(workbook?.kind, 'ewp-episodes');
+    // Data published twice, in two formats, is one release: the second copy is unchanged.
+    assert.deepEqual(
+      report.imported
+        .filter((r) => r.status === 'unchanged')
+        .map((r) => [basename(r.file), r.sameAs]),
+      [
+        [
+          'mass-killing-episodes-2025.dev-to-2014.xlsx',
+          'mass-killing-episodes-2025.dev-to-2014.csv',
+        ],
+        ['pitf-adverse-regime-change-2014.xls', 'pitf-adverse-regime-change-2014.csv'],
+        ['pitf-ethnic-war-2014.xls', 'pitf-ethnic-war-2014.csv'],
+        ['pitf-genopoliticide-2014.xls', 'pitf-genopoliticide-2014.csv'],
+        ['pitf-revolutionary-war-2014.xls', 'pitf-revolutionary-war-2014.csv'],
+      ],
+    );
+    const releases = (await listReleases(fromDir)).map((r) => r.sourceKind);
+    assert.equal(releases.filter((k) => k === 'pitf').length, 4);
+    assert.equal(releases.filter((k) => k === 'ewp-episodes').length, 1);
     assert.deepEqual(
       report.unrecognised.filter((f) => f.includes('#')),
       [],
