@@ -9,7 +9,7 @@ import type { Store } from '../services/context.js';
 import { dataCoverage, showCountryData } from '../services/data.js';
 import { importFile } from '../services/import.js';
 import type { ImportReport } from '../services/import.js';
-import { syncSources } from '../services/sync.js';
+import { emptySyncReport, syncSources } from '../services/sync.js';
 import type { SyncReport } from '../services/sync.js';
 import { currentIo, print, printError, render, withIo } from './output.js';
 import type { Io } from './output.js';
@@ -27,13 +27,16 @@ import {
 } from '../services/forecast.js';
 import { panelYears } from '../core/forecast/dataset.js';
 import { registerForecastCommands } from './commands/forecast.js';
-import { registerEscalationCommands } from './commands/escalation.js';
+import { printEventImports, registerEscalationCommands } from './commands/escalation.js';
+import { DETECTABLE_EVENT_KINDS } from '../sources/events/index.js';
+import type { EventKind } from '../sources/events/index.js';
 import { registerServeCommands } from './commands/serve.js';
 import { serve } from '../http/listen.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerPlanCommands } from './commands/plan.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
+const SYNC_EVENT_KINDS = DETECTABLE_EVENT_KINDS;
 
 /**
  * Runs the `lens` command with `argv` (without node and script); returns the exit code.
@@ -172,7 +175,7 @@ export function buildProgram(): Command {
             bar.done();
           }
         });
-        printImports(opts.format, { imported: [report], unrecognised: [] });
+        printImports(opts.format, { ...emptySyncReport(), imported: [report] });
       },
     );
 
@@ -181,10 +184,13 @@ export function buildProgram(): Command {
     .description(
       'download every source from its publisher (or take them from --from) and import them',
     )
-    .option('--only <kinds...>', `only these kinds (${KINDS.join(', ')})`)
+    .option(
+      '--only <kinds...>',
+      `only these kinds (${KINDS.join(', ')}; from a folder also the event kinds ${SYNC_EVENT_KINDS.join(', ')})`,
+    )
     .option(
       '--from <dir-or-url>',
-      'a local folder or a mirror address: files are recognised by their columns',
+      'a local folder or a mirror address: files are recognised by their columns, event files (UCDP GED, ACLED) included',
     )
     .option(
       '--sources <file>',
@@ -300,12 +306,12 @@ async function runSync(
   opts: { only?: string[]; from?: string; sources?: string; format: Format },
 ): Promise<SyncReport> {
   const only = opts.only?.map((k) => {
-    if (!KINDS.includes(k as SourceKind)) {
+    if (!KINDS.includes(k as SourceKind) && !SYNC_EVENT_KINDS.includes(k as EventKind)) {
       throw new InputError(`unknown kind "${k}" in --only`, {
-        expected: `one of ${KINDS.join(', ')}`,
+        expected: `one of ${[...KINDS, ...SYNC_EVENT_KINDS].join(', ')}`,
       });
     }
-    return k as SourceKind;
+    return k as SourceKind | EventKind;
   });
   const addresses = opts.sources ? await readAddresses(opts.sources) : undefined;
   const registry = loadCountryRegistry();
@@ -399,6 +405,16 @@ function printImports(format: Format, report: SyncReport): void {
       );
     }
   }
+  if (report.events.length > 0) {
+    out('');
+    printEventImports(format, report.events, report.events);
+    if (report.events.some((r) => r.status === 'imported'))
+      out(
+        '  events stored as `lens events import --no-refresh` stores them: no status refreshed, no alert raised',
+      );
+  }
+  for (const f of report.notImported) out(`  not imported: ${f.file}: ${f.reason}`);
+  for (const f of report.documentation) out(`  skipped (documentation): ${f}`);
   for (const f of report.unrecognised) out(`  not recognised (no reader for its columns): ${f}`);
 }
 

@@ -1,20 +1,25 @@
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import type { CountryRegistry } from '../core/countries/registry.js';
 import { InputError } from '../core/errors.js';
+import { detectEventKind } from '../sources/events/index.js';
+import type { EventKind } from '../sources/events/index.js';
 import { SOURCES, detectKind } from '../sources/index.js';
+import { lookupTable } from '../sources/lookups.js';
 import { sniffFormat } from '../sources/spreadsheet.js';
 import { extractZip } from '../sources/zip.js';
 import type { OnProgress, SourceKind } from '../sources/types.js';
 import type { Store } from '../store/database.js';
+import { importEvents } from './events.js';
+import type { EventImportReport } from './events.js';
 import { importFile } from './import.js';
 import type { ImportReport } from './import.js';
 
 /** Options of a sync. */
 export interface SyncOptions {
-  /** Only these kinds (default: all). */
-  only?: readonly SourceKind[];
+  /** Only these kinds, of sources or of event data (default: all). */
+  only?: readonly (SourceKind | EventKind)[];
   /**
    * A local folder or an http(s) address of a mirror (a folder served with an index page):
    * every file found there is recognised by its content and imported. Absent: each source
@@ -24,14 +29,28 @@ export interface SyncOptions {
   /** Download address per kind, replacing the publisher's default. */
   addresses?: Partial<Record<SourceKind, string>>;
   /** Called before each file is imported, and with progress while it is. */
-  onFile?: (file: string, kind: SourceKind) => OnProgress | undefined;
+  onFile?: (file: string, kind: SourceKind | EventKind) => OnProgress | undefined;
   now?: string;
 }
 
-/** What a sync did: one report per imported file, and the files it did not recognise (by path, address, or `archive#entry`). */
+/**
+ * What a sync did, files named by path, address or `archive#entry`: one report per file of a
+ * source (`imported`) and per event file (`events`, imported as `lens events import` does,
+ * without refreshing statuses or raising alerts), the files recognised as something the lens
+ * does not import with why (`notImported`: lookup tables), documentation skipped (READMEs,
+ * codebooks, office documents), and the files it did not recognise.
+ */
 export interface SyncReport {
   imported: ImportReport[];
+  events: EventImportReport[];
+  notImported: { file: string; reason: string }[];
+  documentation: string[];
   unrecognised: string[];
+}
+
+/** A report with nothing in it yet. */
+export function emptySyncReport(): SyncReport {
+  return { imported: [], events: [], notImported: [], documentation: [], unrecognised: [] };
 }
 
 /** Brings every source in, from a folder, a mirror, or the publishers. */
@@ -63,7 +82,7 @@ async function syncFolder(
 ): Promise<SyncReport> {
   const unpacked = await mkdtemp(join(tmpdir(), 'lens-unpacked-'));
   try {
-    const report: SyncReport = { imported: [], unrecognised: [] };
+    const report = emptySyncReport();
     let archives = 0;
     for (const found of await listFiles(dir)) {
       const address = baseAddress
@@ -75,28 +94,54 @@ async function syncFolder(
         ? await unpack(found, address, join(unpacked, String(++archives)))
         : [{ file: found, address }];
       for (const { file, address } of files) {
-        const kind = await detectKind(file);
-        if (!kind) {
-          report.unrecognised.push(address);
-          continue;
-        }
-        if (options.only && !options.only.includes(kind)) continue;
-        const onProgress = options.onFile?.(file, kind);
-        report.imported.push(
-          await importFile(store, registry, {
-            kind,
+        const what = await recognise(file);
+        if (what.type === 'source' || what.type === 'events') {
+          if (options.only && !options.only.includes(what.kind)) continue;
+          const common = {
             path: file,
             address,
-            onProgress,
+            onProgress: options.onFile?.(file, what.kind),
             now: options.now,
-          }),
-        );
+          };
+          if (what.type === 'source')
+            report.imported.push(await importFile(store, registry, { kind: what.kind, ...common }));
+          else
+            report.events.push(await importEvents(store, registry, { kind: what.kind, ...common }));
+        } else if (what.type === 'not-imported')
+          report.notImported.push({ file: address, reason: what.reason });
+        else if (what.type === 'documentation') report.documentation.push(address);
+        else report.unrecognised.push(address);
       }
     }
     return report;
   } finally {
     await rm(unpacked, { recursive: true, force: true });
   }
+}
+
+/** What a file found in a folder is, judged by its content (by its name only for documentation). */
+type Recognised =
+  | { type: 'source'; kind: SourceKind }
+  | { type: 'events'; kind: EventKind }
+  | { type: 'not-imported'; reason: string }
+  | { type: 'documentation' }
+  | { type: 'unrecognised' };
+
+/** File names of the notes publishers ship beside their data. */
+const DOCUMENTATION =
+  /(^(readme|licen[cs]e|copying|notice|changelog|changes|codebook)([._-]|$))|\.(md|markdown|pdf|html?|rtf|docx?|odt)$/i;
+
+async function recognise(file: string): Promise<Recognised> {
+  const kind = await detectKind(file);
+  if (kind) return { type: 'source', kind };
+  const eventKind = await detectEventKind(file);
+  if (eventKind) return { type: 'events', kind: eventKind };
+  const reason = await lookupTable(file);
+  if (reason) return { type: 'not-imported', reason };
+  // Only what no reader recognised by content is judged by its name.
+  if ((await sniffFormat(file)) === 'office' || DOCUMENTATION.test(basename(file)))
+    return { type: 'documentation' };
+  return { type: 'unrecognised' };
 }
 
 /** A ZIP archive of files (not a workbook or another office document, which are ZIPs too). */
@@ -123,7 +168,7 @@ async function syncPublishers(
   options: SyncOptions,
 ): Promise<SyncReport> {
   const dir = await mkdtemp(join(tmpdir(), 'lens-download-'));
-  const report: SyncReport = { imported: [], unrecognised: [] };
+  const report = emptySyncReport();
   try {
     for (const source of SOURCES) {
       if (options.only && !options.only.includes(source.kind)) continue;

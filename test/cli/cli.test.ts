@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -93,6 +93,35 @@ describe('lens command', () => {
     const r = await runLens(['--db', db, 'import', 'iccpr', bad]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.csv:2/);
+  });
+
+  it('syncs a folder: twins unchanged, event files imported, lookups and notes listed apart', async () => {
+    const folder = join(dir, 'folder');
+    mkdirSync(folder);
+    for (const [from, name] of [
+      [sharedFile('inputs', 'pitf-genopoliticide-2014.csv'), 'a.csv'],
+      [sharedFile('inputs', 'pitf-genopoliticide-2014.xls'), 'b.xls'],
+      [sharedFile('events', 'ucdp-ged-23.1-sample.csv'), 'ged.csv'],
+      [sharedFile('ewp', 'country-names.csv'), 'names.csv'],
+      [sharedFile('README.md'), 'README.md'],
+    ] as const)
+      copyFileSync(from, join(folder, name));
+    const store = join(dir, 'sync.sqlite');
+    const first = await runLens(['--db', store, 'sync', '--from', folder]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /pitf +b\.xls +unchanged/);
+    assert.match(first.stdout, /unchanged in pitf: b\.xls has the same rows and values as a\.csv/);
+    assert.match(first.stdout, /ucdp-ged +ged\.csv +imported +1000 +1000 +1000/);
+    assert.match(first.stdout, /no status refreshed, no alert raised/);
+    assert.match(first.stdout, /not imported: .*names\.csv: a country-name lookup/);
+    assert.match(first.stdout, /skipped \(documentation\): .*README\.md/);
+    assert.doesNotMatch(first.stdout, /not recognised/);
+    const again = await runLens(['--db', store, 'sync', '--from', folder, '--format', 'json']);
+    const report = JSON.parse(again.stdout);
+    assert.deepEqual(
+      [...report.imported, ...report.events].map((r: { status: string }) => r.status),
+      ['unchanged', 'unchanged', 'unchanged'],
+    );
   });
 
   it('shows coverage and a country as known on a date', async () => {

@@ -11,6 +11,7 @@ import { listReleases } from '../../src/store/releases-repository.js';
 import { sharedDataDir, sharedFile } from '../support/shared-data.js';
 import { serveFolder } from '../support/http-mirror.js';
 import { onEveryStore, storeTargets } from '../support/stores.js';
+import { tableCounts } from '../support/table-counts.js';
 import { writeZip } from '../support/zip-writer.js';
 
 const registry = loadCountryRegistry();
@@ -87,13 +88,58 @@ onEveryStore('sync', (target) => {
     const releases = (await listReleases(fromDir)).map((r) => r.sourceKind);
     assert.equal(releases.filter((k) => k === 'pitf').length, 4);
     assert.equal(releases.filter((k) => k === 'ewp-episodes').length, 1);
+    // Event files go to the event store; the rest is named for what it is.
     assert.deepEqual(
-      report.unrecognised.filter((f) => f.includes('#')),
-      [],
+      report.events.map((r) => [basename(r.file), r.kind, r.status, r.stored]),
+      [
+        ['acled-sample-2022.csv', 'acled', 'imported', 8974],
+        ['ucdp-ged-23.1-sample.csv', 'ucdp-ged', 'imported', 1000],
+      ],
     );
+    assert.deepEqual(
+      report.notImported.map((f) => [basename(f.file), f.reason]),
+      [
+        [
+          'country-names.csv',
+          'a country-name lookup (EWP names against COW codes): the registry in content/countries covers it',
+        ],
+      ],
+    );
+    assert.deepEqual(report.documentation, [sharedFile('README.md')]);
+    assert.deepEqual(report.unrecognised, []);
     coverageBy.set(target.name, await dataCoverage(fromDir));
+    const before = await tableCounts(fromDir, [
+      'releases',
+      'observations',
+      'events',
+      'event_imports',
+    ]);
     const again = await syncSources(fromDir, registry, { from: sharedDataDir(), now: NOW });
     assert.ok(again.imported.every((r) => r.status === 'unchanged'));
+    assert.ok(again.events.every((r) => r.status === 'unchanged'));
+    assert.deepEqual(
+      await tableCounts(fromDir, ['releases', 'observations', 'events', 'event_imports']),
+      before,
+      'a second sync stores nothing more',
+    );
+  });
+
+  it('takes --only event kinds from a folder too', async () => {
+    const store = await target.fresh();
+    try {
+      const report = await syncSources(store, registry, {
+        from: sharedDataDir(),
+        only: ['ucdp-ged'],
+        now: NOW,
+      });
+      assert.deepEqual(report.imported, []);
+      assert.deepEqual(
+        report.events.map((r) => [r.kind, r.rows]),
+        [['ucdp-ged', 1000]],
+      );
+    } finally {
+      await store.close();
+    }
   });
 
   it('imports the same from an HTTP mirror, with identical counts', async () => {
@@ -190,7 +236,8 @@ onEveryStore('sync', (target) => {
             ['iccpr', 10357],
           ],
         );
-        assert.deepEqual(local.unrecognised, [`${join(folder, 'coups.zip')}#coups/README.txt`]);
+        assert.deepEqual(local.documentation, [`${join(folder, 'coups.zip')}#coups/README.txt`]);
+        assert.deepEqual(local.unrecognised, []);
       } finally {
         await fresh.close();
         rmSync(folder, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
+import { detectEventKind } from '../../src/sources/events/index.js';
 import { SOURCES, detectKind, detectKinds, sourceByKind } from '../../src/sources/index.js';
+import { lookupTable } from '../../src/sources/lookups.js';
 import type { SourceKind } from '../../src/sources/types.js';
 import { sharedFile } from '../support/shared-data.js';
 import { fixture } from './helpers.js';
@@ -77,6 +79,28 @@ describe('detectKind on the real files', () => {
         assert.ok(!contained, `${a.kind}'s signature is inside ${b.kind}'s`);
       }
     }
+  });
+});
+
+describe('event files and lookup tables, by their columns', () => {
+  it('recognises the event samples by their columns, and nothing else as event data', async () => {
+    assert.equal(
+      await detectEventKind(sharedFile('events', 'ucdp-ged-23.1-sample.csv')),
+      'ucdp-ged',
+    );
+    assert.equal(await detectEventKind(sharedFile('events', 'acled-sample-2022.csv')), 'acled');
+    for (const [folder, name] of REAL_FILES.filter(([folder]) => folder !== 'events'))
+      assert.equal(await detectEventKind(sharedFile(folder, name)), undefined, name);
+  });
+
+  it('takes the EWP country names for a lookup table, and no source file carrying its keys', async () => {
+    assert.match(
+      (await lookupTable(sharedFile('ewp', 'country-names.csv'))) ?? '',
+      /country-name lookup.*content\/countries/,
+    );
+    for (const [folder, name] of REAL_FILES.filter(([, n]) => n !== 'country-names.csv'))
+      assert.equal(await lookupTable(sharedFile(folder, name)), undefined, name);
+    assert.equal(await lookupTable(sharedFile('events', 'acled-sample-2022.csv')), undefined);
   });
 });
 

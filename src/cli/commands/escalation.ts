@@ -28,6 +28,7 @@ import {
 import type { Step, TierPort } from '../../services/escalation.js';
 import { structuralTiers } from '../../services/escalation-tiers.js';
 import { importEvents } from '../../services/events.js';
+import type { EventImportReport } from '../../services/events.js';
 import { SYSTEM } from '../../services/identity.js';
 import {
   exportReports,
@@ -163,6 +164,30 @@ function printReports(format: Format, given: readonly FieldReport[]): void {
   );
 }
 
+/** The table of event imports (`lens events import`, `lens sync`); `data` is what json prints. */
+export function printEventImports(
+  format: Format,
+  data: unknown,
+  reports: readonly EventImportReport[],
+): void {
+  const count = (r: EventImportReport, nonCountry: boolean) =>
+    r.unmatched.filter((u) => u.nonCountry === nonCountry).reduce((s, u) => s + u.rows, 0);
+  out(
+    render(format, data, reports, [
+      { header: 'kind', value: (x) => x.kind },
+      { header: 'file', value: (x) => x.file.split('/').pop() },
+      { header: 'status', value: (x) => x.status },
+      { header: 'rows', value: (x) => x.rows, right: true },
+      { header: 'stored', value: (x) => x.stored, right: true },
+      { header: 'new', value: (x) => x.newEvents, right: true },
+      { header: 'skipped', value: (x) => x.skipped, right: true },
+      { header: 'unmatched', value: (x) => count(x, false), right: true },
+      { header: 'non-country', value: (x) => count(x, true), right: true },
+      { header: 'countries', value: (x) => x.countryIds.length, right: true },
+    ]),
+  );
+}
+
 /**
  * `lens events …`, `lens report …`, `lens alerts …` and `lens escalation …`: the escalation
  * monitor. `db()` gives the `--db` flag of the root command.
@@ -214,35 +239,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
           return { report, alerts: raised };
         });
         const r = result.report;
-        out(
-          render(
-            opts.format,
-            result,
-            [r],
-            [
-              { header: 'kind', value: (x) => x.kind },
-              { header: 'file', value: (x) => x.file.split('/').pop() },
-              { header: 'status', value: (x) => x.status },
-              { header: 'rows', value: (x) => x.rows, right: true },
-              { header: 'stored', value: (x) => x.stored, right: true },
-              { header: 'new', value: (x) => x.newEvents, right: true },
-              { header: 'skipped', value: (x) => x.skipped, right: true },
-              {
-                header: 'unmatched',
-                value: (x) =>
-                  x.unmatched.filter((u) => !u.nonCountry).reduce((s, u) => s + u.rows, 0),
-                right: true,
-              },
-              {
-                header: 'non-country',
-                value: (x) =>
-                  x.unmatched.filter((u) => u.nonCountry).reduce((s, u) => s + u.rows, 0),
-                right: true,
-              },
-              { header: 'countries', value: (x) => x.countryIds.length, right: true },
-            ],
-          ),
-        );
+        printEventImports(opts.format, result, [r]);
         if (opts.format !== 'table') return;
         for (const u of r.unmatched.filter((x) => !x.nonCountry)) {
           out(

@@ -341,6 +341,7 @@ export const acledCsv: EventReader = {
   ...COMMON,
   kind: 'acled',
   url: 'https://acleddata.com/data-export-tool/',
+  signature: REQUIRED,
   read: readAcledCsv,
 };
 

@@ -1,4 +1,6 @@
 import { InputError } from '../../core/errors.js';
+import { readCsvHeader } from '../csv.js';
+import { sniffFormat } from '../spreadsheet.js';
 import { acledApi, acledCsv } from './acled.js';
 import { gdeltEvents } from './gdelt.js';
 import type { EventKind, EventReader } from './types.js';
@@ -16,6 +18,11 @@ export const EVENT_READERS: readonly EventReader[] = [
 /** The kinds `lens events import` accepts. */
 export const EVENT_KINDS: readonly EventKind[] = EVENT_READERS.map((r) => r.kind);
 
+/** The kinds recognised by their columns (CSV formats with a `signature`), as `lens sync --from` does. */
+export const DETECTABLE_EVENT_KINDS: readonly EventKind[] = EVENT_READERS.filter(
+  (r) => r.signature,
+).map((r) => r.kind);
+
 /** The reader of a kind; InputError listing the kinds for an unknown one. */
 export function eventReader(kind: string): EventReader {
   const reader = EVENT_READERS.find((r) => r.kind === kind);
@@ -24,6 +31,31 @@ export function eventReader(kind: string): EventReader {
       expected: `one of ${EVENT_KINDS.join(', ')}`,
     });
   return reader;
+}
+
+/**
+ * The event format of a CSV file, recognised by its header against each reader's
+ * `signature` (never by its name); undefined for anything else (API JSON and GDELT exports
+ * have no header and are imported by kind). InputError if several formats match.
+ */
+export async function detectEventKind(path: string): Promise<EventKind | undefined> {
+  if ((await sniffFormat(path)) !== 'text') return undefined;
+  let header: ReadonlySet<string>;
+  try {
+    header = new Set(await readCsvHeader(path));
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+  const kinds = EVENT_READERS.filter((r) => r.signature?.every((c) => header.has(c))).map(
+    (r) => r.kind,
+  );
+  if (kinds.length > 1)
+    throw new InputError(`the file matches several event formats: ${kinds.join(', ')}`, {
+      file: path,
+      expected: 'a file of exactly one event format; import it with `lens events import KIND`',
+    });
+  return kinds[0];
 }
 
 export type { EventKind, EventReader, EventRow, ReadEvent } from './types.js';

@@ -32,6 +32,12 @@ export interface EventReader {
   citation: string;
   url: string;
   /**
+   * Columns whose presence in a CSV header identifies the format (all must be present), so
+   * that `lens sync --from` recognises the file by its columns; absent for formats without a
+   * header (API JSON, GDELT), which are imported by kind only.
+   */
+  signature?: readonly string[];
+  /**
    * Reads the file. Throws InputError naming the file, line, column and what was expected
    * for any malformed row; readers never skip a malformed row silently.
    */

@@ -331,6 +331,7 @@ export const ucdpGedCsv: EventReader = {
   ...COMMON,
   kind: 'ucdp-ged',
   url: 'https://ucdp.uu.se/downloads/',
+  signature: REQUIRED,
   read: readGedCsv,
 };
 
