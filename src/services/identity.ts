@@ -23,7 +23,9 @@ import {
   endSessions,
   findMembership,
   findSession,
+  findSessionAccess,
   findToken,
+  findTokenAccess,
   findUser,
   getOrganisation,
   insertMembership,
@@ -41,6 +43,7 @@ import {
   updateUser,
 } from '../store/identity-repository.js';
 import type {
+  Access,
   Membership,
   Organisation,
   SessionRecord,
@@ -144,20 +147,22 @@ export function principalOf(
 }
 
 /**
- * The principal of `u` acting for `organisationId` (null: their home organisation), built
- * from that membership alone: what the user may see and do elsewhere never adds to it.
- * AuthenticationError when the membership is gone (removed since the session or token began).
+ * The principal of `u` acting for `organisationId` (null: their home organisation) through
+ * `m`, their membership there, built from that membership alone: what the user may see and
+ * do elsewhere never adds to it. AuthenticationError when there is no such membership
+ * (removed since the session or token began).
  */
-async function memberPrincipal(
-  store: Store,
+function memberPrincipal(
   u: UserRecord,
   organisationId: string | null,
+  m: Membership | undefined,
   scopes?: readonly Scope[],
-): Promise<UserPrincipal> {
-  const org = organisationId ?? u.organisationId;
-  const m = await findMembership(store.db, u.id, org);
+): UserPrincipal {
   if (!m)
-    throw new AuthenticationError('invalid-credentials', `${u.username} is no longer in ${org}`);
+    throw new AuthenticationError(
+      'invalid-credentials',
+      `${u.username} is no longer in ${organisationId ?? u.organisationId}`,
+    );
   return principalOf(u, scopes, m);
 }
 
@@ -502,7 +507,8 @@ export async function signIn(
     createdAt: now,
     expiresAt,
   });
-  const principal = await memberPrincipal(store, u, u.organisationId);
+  const home = await findMembership(store.db, u.id, u.organisationId);
+  const principal = memberPrincipal(u, u.organisationId, home);
   await audit(store.db, principal, 'sign-in', 'user', u.username, now);
   return { sessionToken, csrfToken, expiresAt, principal, user: publicUser(u) };
 }
@@ -540,42 +546,46 @@ export async function authenticate(
 ): Promise<Principal> {
   const now = options.now ?? new Date().toISOString();
   if (credentials.bearer !== undefined) {
-    const t = await findToken(store.db, { tokenHash: sha256(credentials.bearer) });
-    if (!t || t.revokedAt !== null)
+    const found = await findTokenAccess(store.db, sha256(credentials.bearer));
+    if (!found || found.token.revokedAt !== null)
       throw new AuthenticationError('invalid-credentials', 'unknown or revoked API token');
+    const { token: t, user, membership } = found;
     if (t.expiresAt !== null && t.expiresAt <= now)
       throw new AuthenticationError('expired', 'the API token has expired');
-    const u = await findUser(store.db, { id: t.userId });
-    if (!u || u.disabled) throw new AuthenticationError('disabled', 'this account is disabled');
-    const principal = await memberPrincipal(store, u, t.organisationId, t.scopes);
+    if (user.disabled) throw new AuthenticationError('disabled', 'this account is disabled');
+    const principal = memberPrincipal(user, t.organisationId, membership, t.scopes);
     await markToken(store.db, t.id, 'last_used_at', now);
     return principal;
   }
   if (credentials.session !== undefined) {
-    const { session, user } = await openSession(store, credentials.session, now);
+    const { session, user, membership } = await openSession(store, credentials.session, now);
     if (
       options.unsafe &&
       !(credentials.csrf && sameHash(sha256(credentials.csrf), session.csrfHash))
     )
       throw new AuthenticationError('csrf', 'missing or wrong CSRF token');
-    return memberPrincipal(store, user, session.organisationId);
+    return memberPrincipal(user, session.organisationId, membership);
   }
   return ANONYMOUS;
 }
 
-/** The session of `sessionToken` and its user, or AuthenticationError (unknown, ended, expired, disabled). */
+/**
+ * The session of `sessionToken`, its user and the membership it acts for (read in one
+ * query), or AuthenticationError (unknown, ended, expired, disabled). The membership is
+ * the caller's to check (`memberPrincipal`).
+ */
 async function openSession(
   store: Store,
   sessionToken: string,
   now: string,
-): Promise<{ session: SessionRecord; user: UserRecord }> {
-  const session = await findSession(store.db, sha256(sessionToken));
-  if (!session || session.endedAt !== null)
+): Promise<Access & { session: SessionRecord }> {
+  const found = await findSessionAccess(store.db, sha256(sessionToken));
+  if (!found || found.session.endedAt !== null)
     throw new AuthenticationError('invalid-credentials', 'unknown or ended session');
-  if (session.expiresAt <= now) throw new AuthenticationError('expired', 'the session has expired');
-  const user = await findUser(store.db, { id: session.userId });
-  if (!user || user.disabled) throw new AuthenticationError('disabled', 'this account is disabled');
-  return { session, user };
+  if (found.session.expiresAt <= now)
+    throw new AuthenticationError('expired', 'the session has expired');
+  if (found.user.disabled) throw new AuthenticationError('disabled', 'this account is disabled');
+  return found;
 }
 
 /**
@@ -647,8 +657,8 @@ export async function switchOrganisation(
   organisationId: string,
   now: string = new Date().toISOString(),
 ): Promise<UserPrincipal> {
-  const { session, user } = await openSession(store, sessionToken, now);
-  const from = await memberPrincipal(store, user, session.organisationId);
+  const { session, user, membership } = await openSession(store, sessionToken, now);
+  const from = memberPrincipal(user, session.organisationId, membership);
   const m = await findMembership(store.db, user.id, organisationId);
   if (!m) {
     await audit(store.db, from, 'switch-organisation-refused', 'user', user.username, now, {

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { listAudit } from '../../src/store/audit-repository.js';
 import {
@@ -26,6 +27,7 @@ import {
 } from '../../src/services/identity.js';
 import type { Principal } from '../../src/services/identity.js';
 import { canDo } from '../../src/store/access.js';
+import { deleteMembership } from '../../src/store/identity-repository.js';
 import type { Store } from '../../src/store/database.js';
 import { onEveryStore } from '../support/stores.js';
 
@@ -492,5 +494,89 @@ onEveryStore('organisation memberships', (target) => {
     await signOut(store, s.sessionToken, at(2));
     await refused(sessionCsrf(store, s.sessionToken, at(3)), 'invalid-credentials');
     await refused(sessionCsrf(store, other.sessionToken, other.expiresAt), 'expired');
+  });
+
+  it('reads a credential with its user and the membership it acts for, and refuses what they no longer allow', async () => {
+    await createUser(store, SYSTEM, {
+      username: 'trio',
+      organisationId: 'org-a',
+      role: 'analyst',
+      password: PASSWORD,
+      now: T0,
+    });
+    await addMembership(store, SYSTEM, {
+      username: 'trio',
+      organisationId: 'org-b',
+      role: 'viewer',
+    });
+    const inB = await signIn(store, { username: 'trio', password: PASSWORD }, { now: T0 });
+    await switchOrganisation(store, inB.sessionToken, 'org-b', at(1));
+    const home = await signIn(store, { username: 'trio', password: PASSWORD }, { now: T0 });
+    const token = (organisationId: string) =>
+      createApiToken(store, SYSTEM, {
+        username: 'trio',
+        name: organisationId,
+        scopes: ['read'],
+        organisationId,
+      });
+    const tokenA = (await token('org-a')).token;
+    const tokenB = (await token('org-b')).token;
+    const session = (s: { sessionToken: string }) =>
+      authenticate(store, { session: s.sessionToken }, { now: at(2) });
+    assert.equal(actingAs(await session(inB)), 'org-b/viewer');
+    assert.equal(actingAs(await session(home)), 'org-a/analyst');
+    assert.equal(actingAs(await authenticate(store, { bearer: tokenB })), 'org-b/viewer');
+
+    // Sessions and tokens from before memberships name no organisation: the home one's.
+    const older = await signIn(store, { username: 'trio', password: PASSWORD }, { now: T0 });
+    const olderToken = await token('org-b');
+    await store.db
+      .updateTable('sessions')
+      .set({ organisation_id: null })
+      .where('token_hash', '=', createHash('sha256').update(older.sessionToken).digest('hex'))
+      .execute();
+    await store.db
+      .updateTable('api_tokens')
+      .set({ organisation_id: null })
+      .where('id', '=', olderToken.record.id)
+      .execute();
+    assert.equal(actingAs(await session(older)), 'org-a/analyst');
+    assert.equal(
+      actingAs(await authenticate(store, { bearer: olderToken.token })),
+      'org-a/analyst',
+    );
+
+    // A membership gone while its session and token are still open (removing one ends them,
+    // so only a store changed by other means has this): refused, the other membership unused.
+    await deleteMembership(store.db, older.user.id, 'org-b');
+    await assert.rejects(
+      session(inB),
+      (e: unknown) =>
+        e instanceof AuthenticationError &&
+        e.reason === 'invalid-credentials' &&
+        /trio is no longer in org-b/.test(e.message),
+    );
+    await refused(authenticate(store, { bearer: tokenB }), 'invalid-credentials');
+    assert.equal(actingAs(await session(home)), 'org-a/analyst');
+    assert.equal(actingAs(await authenticate(store, { bearer: tokenA })), 'org-a/analyst');
+
+    // A disabled user's open session and token (disabling ends sessions; this one was not).
+    await store.db
+      .updateTable('users')
+      .set({ disabled: 1 })
+      .where('username', '=', 'trio')
+      .execute();
+    await refused(session(home), 'disabled');
+    await refused(authenticate(store, { bearer: tokenA }), 'disabled');
+    await refused(
+      authenticate(store, { session: home.sessionToken }, { now: home.expiresAt }),
+      'expired',
+    );
+    await store.db
+      .updateTable('users')
+      .set({ disabled: 0 })
+      .where('username', '=', 'trio')
+      .execute();
+    assert.equal(actingAs(await session(home)), 'org-a/analyst');
   });
 });
