@@ -1,37 +1,68 @@
+import type { Transaction } from 'kysely';
 import { AccessDeniedError, canDo, describePrincipal } from '../store/access.js';
 import type { Principal } from '../store/access.js';
 import { appendAudit, listAudit, verifyAuditChain } from '../store/audit-repository.js';
-import type { AuditEntry, AuditVerification } from '../store/audit-repository.js';
+import type { AuditEntry, AuditInput, AuditVerification } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
+import type { Schema } from '../store/schema.js';
 
 export type { AuditEntry, AuditVerification } from '../store/audit-repository.js';
 
 /**
- * Records a write in the audit trail (who is `principal`; `at` ISO, default now). The
- * services that write items call this, or `appendAudit` inside their own transaction;
- * reads of AMBER, AMBER+STRICT and RED items are recorded by the data layer itself.
+ * An audit entry as a service states it. `actor`: a principal, or the name to record as it
+ * stands (`system`, the username tried at a refused sign-in); `at` ISO timestamp.
+ */
+export interface AuditRecord {
+  actor: Principal | string;
+  action: string;
+  itemType: string;
+  itemId?: string | null;
+  detail?: Record<string, unknown>;
+  at: string;
+}
+
+function toInput(e: AuditRecord): AuditInput {
+  return {
+    at: e.at,
+    actor: typeof e.actor === 'string' ? e.actor : describePrincipal(e.actor),
+    action: e.action,
+    itemType: e.itemType,
+    itemId: e.itemId ?? null,
+    detail: e.detail,
+  };
+}
+
+/**
+ * Stores a change with its audit entries, all or nothing: `change` writes through the
+ * transaction it is given and states what it did with `record`; once it returns, the
+ * entries are appended to the chain in the same transaction, so the change and its record
+ * commit together or neither does (a failed append undoes the change; a change that throws
+ * records nothing). Entries may name what the change created (a new id) or decided (a
+ * lock-out). The way every service stores a write and its audit entry.
+ */
+export async function audited<T>(
+  store: Store,
+  change: (trx: Transaction<Schema>, record: (entry: AuditRecord) => void) => Promise<T>,
+): Promise<T> {
+  return store.db.transaction().execute(async (trx) => {
+    const entries: AuditRecord[] = [];
+    const result = await change(trx, (entry) => entries.push(entry));
+    await appendAudit(trx, entries.map(toInput));
+    return result;
+  });
+}
+
+/**
+ * Records in the audit trail an event that changes nothing else (a refused sign-in, a
+ * refused switch of organisation); `at` ISO, default now. A change and its entry go
+ * through `audited` instead. Reads of AMBER, AMBER+STRICT and RED items are recorded by the
+ * data layer itself.
  */
 export async function recordAudit(
   store: Store,
-  principal: Principal,
-  e: {
-    action: string;
-    itemType: string;
-    itemId?: string;
-    detail?: Record<string, unknown>;
-    at?: string;
-  },
+  e: Omit<AuditRecord, 'at'> & { at?: string },
 ): Promise<void> {
-  await appendAudit(store.db, [
-    {
-      at: e.at ?? new Date().toISOString(),
-      actor: describePrincipal(principal),
-      action: e.action,
-      itemType: e.itemType,
-      itemId: e.itemId ?? null,
-      detail: e.detail,
-    },
-  ]);
+  await appendAudit(store.db, [toInput({ ...e, at: e.at ?? new Date().toISOString() })]);
 }
 
 /**

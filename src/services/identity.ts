@@ -1,7 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Algorithm } from '@node-rs/argon2';
-import type { Kysely, Transaction } from 'kysely';
 import { InputError } from '../core/errors.js';
 import {
   AccessDeniedError,
@@ -14,9 +13,7 @@ import {
   requireAction,
 } from '../store/access.js';
 import type { OrganisationKind, Principal, Role, Scope, UserPrincipal } from '../store/access.js';
-import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
-import type { Schema } from '../store/schema.js';
 import {
   countFailure,
   deleteMembership,
@@ -50,6 +47,8 @@ import type {
   TokenRecord,
   UserRecord,
 } from '../store/identity-repository.js';
+import { audited, recordAudit } from './audit.js';
+import type { AuditRecord } from './audit.js';
 
 export {
   ANONYMOUS,
@@ -69,7 +68,6 @@ export type {
 } from '../store/access.js';
 export type { Organisation } from '../store/identity-repository.js';
 
-type Db = Kysely<Schema> | Transaction<Schema>;
 /** Failed sign-ins in a row after which an account is locked. */
 export const MAX_FAILED_SIGN_INS = 5;
 /** How long a locked account stays locked, in minutes. */
@@ -193,19 +191,6 @@ function plusMinutes(iso: string, minutes: number): string {
   return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 }
 
-async function audit(
-  db: Db,
-  principal: Principal | string,
-  action: string,
-  itemType: string,
-  itemId: string | null,
-  at: string,
-  detail?: Record<string, unknown>,
-): Promise<void> {
-  const actor = typeof principal === 'string' ? principal : describePrincipal(principal);
-  await appendAudit(db, [{ at, actor, action, itemType, itemId, detail }]);
-}
-
 /** Checks an organisation or user id: lower-case letters, digits and dashes, 2 to 64. */
 function checkId(value: string, column: string): string {
   if (!/^[a-z0-9][a-z0-9-]{1,63}$/.test(value))
@@ -273,10 +258,16 @@ export async function createOrganisation(
     kind: o.kind as OrganisationKind,
     createdAt: o.now ?? new Date().toISOString(),
   };
-  await insertOrganisation(store.db, org);
-  await audit(store.db, principal, 'create', 'organisation', id, org.createdAt, {
-    kind: org.kind,
-    name: org.name,
+  await audited(store, async (trx, record) => {
+    await insertOrganisation(trx, org);
+    record({
+      actor: principal,
+      action: 'create',
+      itemType: 'organisation',
+      itemId: id,
+      detail: { kind: org.kind, name: org.name },
+      at: org.createdAt,
+    });
   });
   return org;
 }
@@ -344,7 +335,7 @@ export async function createUser(
   const createdAt = u.now ?? new Date().toISOString();
   const passwordHash = u.password === undefined ? null : await hashPassword(u.password);
   // The user, their home membership and the audit entry: all stored, or none.
-  const id = await store.db.transaction().execute(async (trx) => {
+  const id = await audited(store, async (trx, record) => {
     const id = await insertUser(trx, {
       username,
       displayName: u.displayName?.trim() || username,
@@ -354,9 +345,13 @@ export async function createUser(
       passwordHash,
       createdAt,
     });
-    await audit(trx, principal, 'create', 'user', username, createdAt, {
-      organisation: u.organisationId,
-      role: u.role,
+    record({
+      actor: principal,
+      action: 'create',
+      itemType: 'user',
+      itemId: username,
+      detail: { organisation: u.organisationId, role: u.role },
+      at: createdAt,
     });
     return id;
   });
@@ -408,9 +403,17 @@ export async function setPassword(
 ): Promise<void> {
   const u = await userToAdminister(store, principal, username);
   const passwordHash = await hashPassword(password);
-  await updateUser(store.db, u.id, { passwordHash, failedAttempts: 0, lockedUntil: null });
-  await endSessions(store.db, { userId: u.id }, now);
-  await audit(store.db, principal, 'set-password', 'user', username, now);
+  await audited(store, async (trx, record) => {
+    await updateUser(trx, u.id, { passwordHash, failedAttempts: 0, lockedUntil: null });
+    await endSessions(trx, { userId: u.id }, now);
+    record({
+      actor: principal,
+      action: 'set-password',
+      itemType: 'user',
+      itemId: username,
+      at: now,
+    });
+  });
 }
 
 /** Disables (or, with `disabled` false, enables) a user; disabling ends their sessions. */
@@ -422,9 +425,17 @@ export async function setUserDisabled(
   now: string = new Date().toISOString(),
 ): Promise<User> {
   const u = await userToAdminister(store, principal, username);
-  await updateUser(store.db, u.id, { disabled });
-  if (disabled) await endSessions(store.db, { userId: u.id }, now);
-  await audit(store.db, principal, disabled ? 'disable' : 'enable', 'user', username, now);
+  await audited(store, async (trx, record) => {
+    await updateUser(trx, u.id, { disabled });
+    if (disabled) await endSessions(trx, { userId: u.id }, now);
+    record({
+      actor: principal,
+      action: disabled ? 'disable' : 'enable',
+      itemType: 'user',
+      itemId: username,
+      at: now,
+    });
+  });
   return publicUser((await findUser(store.db, { id: u.id }))!);
 }
 
@@ -459,18 +470,16 @@ export async function signIn(
 ): Promise<SignedIn> {
   const now = options.now ?? new Date().toISOString();
   const u = await findUser(store.db, { username: credentials.username });
+  const refusal = (reason: AuthenticationFailure): AuditRecord => ({
+    actor: credentials.username,
+    action: 'sign-in-refused',
+    itemType: 'user',
+    itemId: u ? u.username : null,
+    detail: { reason },
+    at: now,
+  });
   const refuse = async (reason: AuthenticationFailure, message: string, until?: string) => {
-    await audit(
-      store.db,
-      credentials.username,
-      'sign-in-refused',
-      'user',
-      u ? u.username : null,
-      now,
-      {
-        reason,
-      },
-    );
+    await recordAudit(store, refusal(reason));
     return new AuthenticationError(reason, message, until);
   };
   if (!u || u.passwordHash === null) {
@@ -485,31 +494,51 @@ export async function signIn(
       `too many failed sign-ins: locked until ${u.lockedUntil}`,
       u.lockedUntil,
     );
+  // The password is checked outside any transaction: argon2 takes tens of milliseconds.
   if (!(await argon2Verify(u.passwordHash, credentials.password))) {
-    const failures = await countFailure(store.db, u.id);
-    if (failures >= MAX_FAILED_SIGN_INS) {
+    // The failure, the lock-out it may cause and their audit entries: all stored, or none.
+    const until = await audited(store, async (trx, record) => {
+      const failures = await countFailure(trx, u.id);
+      if (failures < MAX_FAILED_SIGN_INS) {
+        record(refusal('invalid-credentials'));
+        return undefined;
+      }
       const until = plusMinutes(now, LOCK_MINUTES);
-      await updateUser(store.db, u.id, { failedAttempts: 0, lockedUntil: until });
-      await audit(store.db, 'system', 'lock', 'user', u.username, now, { until, failures });
-      throw await refuse('locked', `too many failed sign-ins: locked until ${until}`, until);
-    }
-    throw await refuse('invalid-credentials', 'wrong username or password');
+      await updateUser(trx, u.id, { failedAttempts: 0, lockedUntil: until });
+      record({
+        actor: 'system',
+        action: 'lock',
+        itemType: 'user',
+        itemId: u.username,
+        detail: { until, failures },
+        at: now,
+      });
+      record(refusal('locked'));
+      return until;
+    });
+    throw until === undefined
+      ? new AuthenticationError('invalid-credentials', 'wrong username or password')
+      : new AuthenticationError('locked', `too many failed sign-ins: locked until ${until}`, until);
   }
-  await updateUser(store.db, u.id, { failedAttempts: 0, lockedUntil: null });
   const sessionToken = secret();
   const csrfToken = csrfOf(sessionToken);
   const expiresAt = plusMinutes(now, (options.sessionHours ?? SESSION_HOURS) * 60);
-  await insertSession(store.db, {
-    tokenHash: sha256(sessionToken),
-    csrfHash: sha256(csrfToken),
-    userId: u.id,
-    organisationId: u.organisationId,
-    createdAt: now,
-    expiresAt,
+  // The reset count, the session and the audit entry: all stored, or none.
+  const principal = await audited(store, async (trx, record) => {
+    await updateUser(trx, u.id, { failedAttempts: 0, lockedUntil: null });
+    await insertSession(trx, {
+      tokenHash: sha256(sessionToken),
+      csrfHash: sha256(csrfToken),
+      userId: u.id,
+      organisationId: u.organisationId,
+      createdAt: now,
+      expiresAt,
+    });
+    const home = await findMembership(trx, u.id, u.organisationId);
+    const principal = memberPrincipal(u, u.organisationId, home);
+    record({ actor: principal, action: 'sign-in', itemType: 'user', itemId: u.username, at: now });
+    return principal;
   });
-  const home = await findMembership(store.db, u.id, u.organisationId);
-  const principal = memberPrincipal(u, u.organisationId, home);
-  await audit(store.db, principal, 'sign-in', 'user', u.username, now);
   return { sessionToken, csrfToken, expiresAt, principal, user: publicUser(u) };
 }
 
@@ -521,8 +550,10 @@ export async function signOut(
 ): Promise<void> {
   const s = await findSession(store.db, sha256(sessionToken));
   if (!s || s.endedAt !== null) return;
-  await endSessions(store.db, { tokenHash: s.tokenHash }, now);
-  await audit(store.db, `user:${s.userId}`, 'sign-out', 'session', null, now);
+  await audited(store, async (trx, record) => {
+    await endSessions(trx, { tokenHash: s.tokenHash }, now);
+    record({ actor: `user:${s.userId}`, action: 'sign-out', itemType: 'session', at: now });
+  });
 }
 
 /** What a request carries: an API token (`Authorization: Bearer …`) or a session cookie and CSRF token. */
@@ -661,17 +692,25 @@ export async function switchOrganisation(
   const from = memberPrincipal(user, session.organisationId, membership);
   const m = await findMembership(store.db, user.id, organisationId);
   if (!m) {
-    await audit(store.db, from, 'switch-organisation-refused', 'user', user.username, now, {
-      organisation: organisationId,
+    await recordAudit(store, {
+      actor: from,
+      action: 'switch-organisation-refused',
+      itemType: 'user',
+      itemId: user.username,
+      detail: { organisation: organisationId },
+      at: now,
     });
     throw new AccessDeniedError(`${user.username} is not a member of "${organisationId}"`);
   }
-  await store.db.transaction().execute(async (trx) => {
+  await audited(store, async (trx, record) => {
     await setSessionOrganisation(trx, session.tokenHash, m.organisationId);
-    await audit(trx, from, 'switch-organisation', 'user', user.username, now, {
-      from: from.organisationId,
-      to: m.organisationId,
-      role: m.role,
+    record({
+      actor: from,
+      action: 'switch-organisation',
+      itemType: 'user',
+      itemId: user.username,
+      detail: { from: from.organisationId, to: m.organisationId, role: m.role },
+      at: now,
     });
   });
   return principalOf(user, undefined, m);
@@ -695,7 +734,7 @@ export async function addMembership(
       `${describePrincipal(principal)} may not add members to ${m.organisationId}`,
     );
   const now = m.now ?? new Date().toISOString();
-  await store.db.transaction().execute(async (trx) => {
+  await audited(store, async (trx, record) => {
     if (await findMembership(trx, u.id, m.organisationId))
       throw new InputError(`${u.username} is a member of ${m.organisationId} already`, {
         column: 'org',
@@ -707,9 +746,13 @@ export async function addMembership(
       role,
       createdAt: now,
     });
-    await audit(trx, principal, 'add-membership', 'user', u.username, now, {
-      organisation: m.organisationId,
-      role,
+    record({
+      actor: principal,
+      action: 'add-membership',
+      itemType: 'user',
+      itemId: u.username,
+      detail: { organisation: m.organisationId, role },
+      at: now,
     });
   });
   return membershipList(store, u);
@@ -738,7 +781,7 @@ export async function removeMembership(
   const now = m.now ?? new Date().toISOString();
   // The membership goes with the sessions acting for it and the tokens bound to it, so that
   // adding it again later does not bring them back.
-  await store.db.transaction().execute(async (trx) => {
+  await audited(store, async (trx, record) => {
     if (!(await deleteMembership(trx, u.id, m.organisationId)))
       throw new InputError(`${u.username} is not a member of ${m.organisationId}`, {
         column: 'org',
@@ -746,8 +789,13 @@ export async function removeMembership(
       });
     await endSessions(trx, { userId: u.id, organisationId: m.organisationId }, now);
     await revokeTokens(trx, { userId: u.id, organisationId: m.organisationId }, now);
-    await audit(trx, principal, 'remove-membership', 'user', u.username, now, {
-      organisation: m.organisationId,
+    record({
+      actor: principal,
+      action: 'remove-membership',
+      itemType: 'user',
+      itemId: u.username,
+      detail: { organisation: m.organisationId },
+      at: now,
     });
   });
   return membershipList(store, u);
@@ -846,19 +894,25 @@ export async function createApiToken(
   const token = secret('lens_');
   const scopes = [...new Set(t.scopes as Scope[])];
   const expiresAt = t.expiresAt === undefined ? null : new Date(t.expiresAt).toISOString();
-  const id = await insertToken(store.db, {
-    tokenHash: sha256(token),
-    name: t.name,
-    userId: u.id,
-    organisationId,
-    scopes,
-    createdAt: now,
-    expiresAt,
-  });
-  await audit(store.db, principal, 'create', 'api-token', String(id), now, {
-    user: u.username,
-    organisation: organisationId,
-    scopes,
+  const id = await audited(store, async (trx, record) => {
+    const id = await insertToken(trx, {
+      tokenHash: sha256(token),
+      name: t.name,
+      userId: u.id,
+      organisationId,
+      scopes,
+      createdAt: now,
+      expiresAt,
+    });
+    record({
+      actor: principal,
+      action: 'create',
+      itemType: 'api-token',
+      itemId: String(id),
+      detail: { user: u.username, organisation: organisationId, scopes },
+      at: now,
+    });
+    return id;
   });
   return { token, record: withoutHash((await findToken(store.db, { id }))!, u) };
 }
@@ -878,8 +932,16 @@ export async function revokeApiToken(
   const owner = (await findUser(store.db, { id: t.userId }))!;
   const self = principal.kind === 'user' && principal.userId === owner.id;
   if (!self && !administers(principal, tokenOrganisation(t, owner))) throw missing;
-  if (t.revokedAt === null) await markToken(store.db, id, 'revoked_at', now);
-  await audit(store.db, principal, 'revoke', 'api-token', String(id), now);
+  await audited(store, async (trx, record) => {
+    if (t.revokedAt === null) await markToken(trx, id, 'revoked_at', now);
+    record({
+      actor: principal,
+      action: 'revoke',
+      itemType: 'api-token',
+      itemId: String(id),
+      at: now,
+    });
+  });
 }
 
 /** API tokens the principal may see: their own; an admin's organisation's; the operator all. */

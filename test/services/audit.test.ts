@@ -55,7 +55,8 @@ onEveryStore('audit trail', (target) => {
       role: 'analyst',
     };
     for (let i = 1; i <= 4; i++)
-      await recordAudit(store, SYSTEM, {
+      await recordAudit(store, {
+        actor: SYSTEM,
         action: 'test',
         itemType: 'thing',
         itemId: String(i),

@@ -1,0 +1,214 @@
+import { strict as assert } from 'node:assert';
+import { after, before, it } from 'node:test';
+import { verifyAudit } from '../../src/services/audit.js';
+import { advanceCase, openCase } from '../../src/services/cases.js';
+import {
+  AuthenticationError,
+  MAX_FAILED_SIGN_INS,
+  SYSTEM,
+  addMembership,
+  authenticate,
+  createApiToken,
+  createOrganisation,
+  createUser,
+  removeMembership,
+  revokeApiToken,
+  setPassword,
+  setUserDisabled,
+  signIn,
+  signOut,
+  switchOrganisation,
+} from '../../src/services/identity.js';
+import { shareWith, withdrawAgreement } from '../../src/services/sharing.js';
+import { raiseAlert } from '../../src/store/alerts-repository.js';
+import { listAudit } from '../../src/store/audit-repository.js';
+import type { Store } from '../../src/store/database.js';
+import { AUDIT_UNAVAILABLE, failAuditAppends, tableRows } from '../support/failing-audit.js';
+import { onEveryStore } from '../support/stores.js';
+
+const T0 = '2026-04-01T10:00:00.000Z';
+const PASSWORD = 'correct horse battery staple';
+const TABLES = [
+  'organisations',
+  'users',
+  'memberships',
+  'sessions',
+  'api_tokens',
+  'sharing_agreements',
+  'cases',
+  'case_steps',
+  'audit_log',
+] as const;
+
+function at(minutes: number): string {
+  return new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+}
+
+onEveryStore('identity, sharing and case writes with their audit entries', (target) => {
+  let store: Store;
+  before(async () => {
+    store = await target.fresh();
+    await createOrganisation(store, SYSTEM, { id: 'osapg', name: 'osapg', kind: 'un-office' });
+  });
+  after(async () => {
+    await store.close();
+    await target.cleanup();
+  });
+
+  /**
+   * Runs `write` once with every audit append failing, which must leave every identity,
+   * sharing and case table as it was, then for real, which must append exactly the
+   * entries `actions`, and returns what the real run returned.
+   */
+  async function allOrNothing<T>(
+    label: string,
+    actions: string[],
+    write: () => Promise<T>,
+  ): Promise<T> {
+    const before = await tableRows(store, TABLES);
+    const restore = await failAuditAppends(store);
+    try {
+      await assert.rejects(write(), (e: unknown) => {
+        assert.ok(e instanceof Error && e.message.includes(AUDIT_UNAVAILABLE), `${label}: ${e}`);
+        return true;
+      });
+    } finally {
+      await restore();
+    }
+    assert.deepEqual(await tableRows(store, TABLES), before, `${label}: changed without audit`);
+    const last = (await listAudit(store.db)).at(-1)?.seq ?? 0;
+    // A write that fails for its own reason (a refused sign-in) is still a real run.
+    const result = await write().catch((e: unknown) => e as T);
+    const added = await listAudit(store.db, { afterSeq: last });
+    assert.deepEqual(
+      added.map((e) => e.action),
+      actions,
+      `${label}: the entries it appends`,
+    );
+    return result;
+  }
+
+  it('stores each write and its audit entries together or not at all, and the chain verifies', async () => {
+    await allOrNothing('new organisation', ['create'], () =>
+      createOrganisation(store, SYSTEM, { id: 'field', name: 'Field', kind: 'ngo', now: T0 }),
+    );
+    await allOrNothing('new user', ['create'], () =>
+      createUser(store, SYSTEM, {
+        username: 'kofi',
+        organisationId: 'field',
+        role: 'analyst',
+        password: PASSWORD,
+        now: T0,
+      }),
+    );
+    const wrong = () =>
+      signIn(store, { username: 'kofi', password: 'a wrong password' }, { now: T0 });
+    const refusal = await allOrNothing('failed sign-in', ['sign-in-refused'], wrong);
+    assert.ok(refusal instanceof AuthenticationError && refusal.reason === 'invalid-credentials');
+    const failures = async () =>
+      (
+        await store.db
+          .selectFrom('users')
+          .select('failed_attempts')
+          .where('username', '=', 'kofi')
+          .executeTakeFirstOrThrow()
+      ).failed_attempts;
+    assert.equal(Number(await failures()), 1);
+    const right = () => signIn(store, { username: 'kofi', password: PASSWORD }, { now: at(1) });
+    const first = await allOrNothing('sign-in', ['sign-in'], right);
+    assert.equal(Number(await failures()), 0, 'a sign-in resets the count of failures');
+
+    for (let i = 1; i < MAX_FAILED_SIGN_INS; i++) await wrong().catch(() => undefined);
+    const lock = await allOrNothing('lock-out', ['lock', 'sign-in-refused'], wrong);
+    assert.ok(lock instanceof AuthenticationError && lock.reason === 'locked');
+    await allOrNothing('password reset', ['set-password'], () =>
+      setPassword(store, SYSTEM, 'kofi', 'another long passphrase', at(2)),
+    );
+    await assert.rejects(
+      authenticate(store, { session: first.sessionToken }, { now: at(3) }),
+      /unknown or ended session/,
+      'a password reset ends the sessions',
+    );
+
+    const s = await signIn(
+      store,
+      { username: 'kofi', password: 'another long passphrase' },
+      { now: at(3) },
+    );
+    await allOrNothing('new membership', ['add-membership'], () =>
+      addMembership(store, SYSTEM, {
+        username: 'kofi',
+        organisationId: 'osapg',
+        role: 'viewer',
+        now: at(4),
+      }),
+    );
+    await allOrNothing('switch of organisation', ['switch-organisation'], () =>
+      switchOrganisation(store, s.sessionToken, 'osapg', at(5)),
+    );
+    const token = await allOrNothing('new API token', ['create'], () =>
+      createApiToken(store, SYSTEM, {
+        username: 'kofi',
+        name: 'feed',
+        scopes: ['read'],
+        now: at(6),
+      }),
+    );
+    await allOrNothing('revoked API token', ['revoke'], () =>
+      revokeApiToken(store, SYSTEM, token.record.id, at(7)),
+    );
+    await allOrNothing('removed membership', ['remove-membership'], () =>
+      removeMembership(store, SYSTEM, { username: 'kofi', organisationId: 'osapg', now: at(8) }),
+    );
+    const again = await signIn(
+      store,
+      { username: 'kofi', password: 'another long passphrase' },
+      { now: at(9) },
+    );
+    await allOrNothing('sign-out', ['sign-out'], () => signOut(store, again.sessionToken, at(10)));
+    await allOrNothing('disabled user', ['disable'], () =>
+      setUserDisabled(store, SYSTEM, 'kofi', true, at(11)),
+    );
+    await allOrNothing('enabled user', ['enable'], () =>
+      setUserDisabled(store, SYSTEM, 'kofi', false, at(12)),
+    );
+
+    const agreement = await allOrNothing('sharing agreement', ['share'], () =>
+      shareWith(store, SYSTEM, { from: 'field', to: 'osapg', tlp: 'AMBER', now: at(13) }),
+    );
+    await allOrNothing('withdrawn agreement', ['withdraw'], () =>
+      withdrawAgreement(store, SYSTEM, agreement.id, at(14)),
+    );
+
+    // A GREEN case from a CLEAR alert: reading them is not audited, so only the writes are.
+    const { alert } = await raiseAlert(
+      store.db,
+      {
+        kind: 'red-flag',
+        countryId: 'ssd',
+        dedupKey: 'flag',
+        stage: 'violence',
+        title: 'flag',
+        asOf: '2026-03-31',
+        evidence: [],
+        sharing: 'CLEAR',
+      },
+      at(15),
+    );
+    const opened = await allOrNothing('new case', ['open'], () =>
+      openCase(store, SYSTEM, {
+        alertId: alert.id,
+        organisationId: 'field',
+        tlp: 'GREEN',
+        now: at(16),
+      }),
+    );
+    await allOrNothing('case step started', ['start'], () =>
+      advanceCase(store, SYSTEM, opened.id, { action: 'start', now: at(17) }),
+    );
+
+    const verified = await verifyAudit(store, SYSTEM);
+    assert.equal(verified.ok, true, JSON.stringify(verified.broken));
+    assert.equal(verified.entries, (await listAudit(store.db)).length);
+  });
+});
