@@ -11,7 +11,6 @@ import {
 } from '../store/access.js';
 import type { Principal } from '../store/access.js';
 import { getAlert } from '../store/alerts-repository.js';
-import { appendAudit } from '../store/audit-repository.js';
 import {
   CASE_STEPS,
   decideCase,
@@ -22,6 +21,7 @@ import {
 import type { CaseStepName, StoredCase, StoredCaseStep } from '../store/cases-repository.js';
 import type { Store } from '../store/database.js';
 import { findUser, getOrganisation, listMemberships } from '../store/identity-repository.js';
+import { audited } from './audit.js';
 import { principalOf } from './identity.js';
 
 export { CASE_STEPS } from '../store/cases-repository.js';
@@ -138,7 +138,7 @@ export async function openCase(
     note: null,
   }));
   const actor = describePrincipal(principal);
-  const id = await store.db.transaction().execute(async (trx) => {
+  const id = await audited(store, async (trx, record) => {
     const id = await insertCase(trx, {
       alertId: alert.id,
       countryId: alert.countryId,
@@ -151,16 +151,14 @@ export async function openCase(
       warningAt: alert.raisedAt,
       steps,
     });
-    await appendAudit(trx, [
-      {
-        at: now,
-        actor,
-        action: 'open',
-        itemType: 'case',
-        itemId: String(id),
-        detail: { alert: alert.id, fastTrack, organisation: organisationId, tlp },
-      },
-    ]);
+    record({
+      actor,
+      action: 'open',
+      itemType: 'case',
+      itemId: String(id),
+      detail: { alert: alert.id, fastTrack, organisation: organisationId, tlp },
+      at: now,
+    });
     return id;
   });
   return (await caseById(store, principal, id, now))!;
@@ -246,9 +244,8 @@ export async function advanceCase(
     throw new AccessDeniedError(
       `${describePrincipal(principal)} may not ${change.action} the ${step.step} of case ${caseId}`,
     );
-  const actor = describePrincipal(principal);
   const hours = STEP_HOURS[c.fastTrack ? 'fast' : 'normal'];
-  await store.db.transaction().execute(async (trx) => {
+  await audited(store, async (trx, record) => {
     const detail: Record<string, unknown> = { step: step.step };
     if (change.action === 'assign') {
       const u = await findUser(trx, { username: change.username });
@@ -325,9 +322,14 @@ export async function advanceCase(
         detail.note = note;
       }
     }
-    await appendAudit(trx, [
-      { at: now, actor, action: change.action, itemType: 'case', itemId: String(caseId), detail },
-    ]);
+    record({
+      actor: principal,
+      action: change.action,
+      itemType: 'case',
+      itemId: String(caseId),
+      detail,
+      at: now,
+    });
   });
   return (await caseById(store, principal, caseId, now))!;
 }

@@ -3,7 +3,6 @@ import type { Tlp } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
 import { AccessDeniedError, SHAREABLE_LEVELS, canDo, describePrincipal } from '../store/access.js';
 import type { Principal } from '../store/access.js';
-import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import {
   insertAgreement,
@@ -11,6 +10,7 @@ import {
   withdrawAgreementRow,
 } from '../store/identity-repository.js';
 import type { AgreementRecord } from '../store/identity-repository.js';
+import { audited } from './audit.js';
 import { requireOrganisation } from './identity.js';
 
 export type { AgreementRecord } from '../store/identity-repository.js';
@@ -52,7 +52,7 @@ export async function shareWith(
     throw new AccessDeniedError(`${describePrincipal(principal)} may not share for ${a.from}`);
   const now = a.now ?? new Date().toISOString();
   const actor = describePrincipal(principal);
-  const id = await store.db.transaction().execute(async (trx) => {
+  const id = await audited(store, async (trx, record) => {
     for (const old of await listAgreements(trx, { fromOrg: a.from, toOrg: a.to }))
       await withdrawAgreementRow(trx, old.id, actor, now);
     const id = await insertAgreement(trx, {
@@ -62,16 +62,14 @@ export async function shareWith(
       createdBy: actor,
       createdAt: now,
     });
-    await appendAudit(trx, [
-      {
-        at: now,
-        actor,
-        action: 'share',
-        itemType: 'agreement',
-        itemId: String(id),
-        detail: { from: a.from, to: a.to, tlp },
-      },
-    ]);
+    record({
+      actor,
+      action: 'share',
+      itemType: 'agreement',
+      itemId: String(id),
+      detail: { from: a.from, to: a.to, tlp },
+      at: now,
+    });
     return id;
   });
   return (await listAgreements(store.db, { all: true })).find((x) => x.id === id)!;
@@ -90,11 +88,15 @@ export async function withdrawAgreement(
       expected: 'an id from `lens orgs agreements`',
     });
   const actor = describePrincipal(principal);
-  await store.db.transaction().execute(async (trx) => {
+  await audited(store, async (trx, record) => {
     await withdrawAgreementRow(trx, id, actor, now);
-    await appendAudit(trx, [
-      { at: now, actor, action: 'withdraw', itemType: 'agreement', itemId: String(id) },
-    ]);
+    record({
+      actor,
+      action: 'withdraw',
+      itemType: 'agreement',
+      itemId: String(id),
+      at: now,
+    });
   });
 }
 
