@@ -380,6 +380,19 @@ describe('dashboard in Chromium', { skip }, () => {
     await tab.getByLabel('Acting for').selectOption('field-a');
     await tab.getByRole('button', { name: 'Switch' }).click();
     await tab.locator(`#board [data-case="${amber.id}"]`).waitFor();
+    // The Account page shows the same switcher, and it works the same way from the keyboard.
+    await open(tab, d.url, '#/signin');
+    const onPage = tab.locator('#main').getByLabel('Acting for');
+    assert.equal(await onPage.inputValue(), 'field-a');
+    await onPage.focus();
+    await onPage.selectOption('field-b');
+    await tab.keyboard.press('Tab');
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(
+      () => document.querySelector<HTMLSelectElement>('#header-organisation')?.value === 'field-b',
+    );
+    await tab.waitForSelector('html[data-complete="true"]');
+    assert.equal(await tab.locator('#main').getByLabel('Acting for').inputValue(), 'field-b');
     await first.context().close();
   });
 

@@ -7,13 +7,8 @@
 import { h, replace } from './dom.js';
 import { currentHash, match } from './router.js';
 import type { Route } from './router.js';
-import {
-  activeOrganisation,
-  currentUser,
-  displayName,
-  organisationsOf,
-  switchOrganisation,
-} from './session.js';
+import { organisationSwitcher } from './organisation-switcher.js';
+import { activeOrganisation, currentUser, displayName, organisationsOf } from './session.js';
 import { notice } from './ui.js';
 import { watchlistView } from './views/watchlist.js';
 import { worldView } from './views/world.js';
@@ -109,39 +104,6 @@ document.body.replaceChildren(
   main,
 );
 
-/**
- * The organisation switcher of the header, for users of more than one: a labelled select
- * and a button (a change of selection alone does not switch, so moving through the options
- * with the keyboard is safe). A refused switch is said beside it.
- */
-function organisationSwitcher(
-  orgs: { id: string; name: string; active: boolean }[],
-): HTMLFormElement {
-  const select = h(
-    'select',
-    { id: 'header-organisation', name: 'organisation' },
-    ...orgs.map((o) => h('option', { value: o.id, selected: o.active }, o.name)),
-  );
-  const problem = h('span', { class: 'switch-problem', role: 'alert' });
-  const form = h(
-    'form',
-    { class: 'org-switch', 'aria-label': 'Organisation' },
-    h('label', { for: 'header-organisation' }, 'Acting for'),
-    select,
-    h('button', { type: 'submit' }, 'Switch'),
-    problem,
-  );
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    try {
-      await switchOrganisation(select.value);
-    } catch (error) {
-      problem.textContent = error instanceof Error ? error.message : String(error);
-    }
-  });
-  return form;
-}
-
 async function drawAccount(): Promise<void> {
   try {
     const me = await currentUser();
@@ -155,7 +117,7 @@ async function drawAccount(): Promise<void> {
       account,
       h('span', { class: 'who' }, displayName(me)),
       orgs.length > 1
-        ? organisationSwitcher(orgs)
+        ? organisationSwitcher(orgs, 'header-organisation')
         : org
           ? h('span', { class: 'org' }, ` · ${org}`)
           : null,

@@ -4,6 +4,7 @@
  * level of each item and the user's organisation, decided by the server.
  */
 import { h, replace } from '../dom.js';
+import { organisationSwitcher } from '../organisation-switcher.js';
 import type { RouteContext } from '../router.js';
 import {
   activeOrganisation,
@@ -12,7 +13,6 @@ import {
   organisationsOf,
   signIn,
   signOut,
-  switchOrganisation,
 } from '../session.js';
 import { facts, notice } from '../ui.js';
 
@@ -25,31 +25,9 @@ export async function signinView(ctx: RouteContext): Promise<void> {
   const { main } = ctx;
   const me = await currentUser();
   const heading = h('h1', { id: 'view-title', tabindex: -1 }, me ? 'Account' : 'Sign in');
-  const result = h('div', { 'aria-live': 'polite', class: 'form-result' });
   if (me) {
     const orgs = organisationsOf(me);
     const current = activeOrganisation(me);
-    const select = h(
-      'select',
-      { id: 'organisation' },
-      ...orgs.map((o) => h('option', { value: o.id, selected: o.id === current?.id }, o.name)),
-    );
-    const switcher = h(
-      'form',
-      { class: 'stack', 'aria-label': 'Switch organisation' },
-      h('label', { for: 'organisation' }, 'Act for'),
-      select,
-      h('button', { type: 'submit' }, 'Switch organisation'),
-    );
-    switcher.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      try {
-        // The page draws this view again, under the new organisation.
-        await switchOrganisation(select.value);
-      } catch (error) {
-        replace(result, notice(error));
-      }
-    });
     const out = h('button', { type: 'button', id: 'sign-out' }, 'Sign out');
     out.addEventListener('click', async () => {
       await signOut().catch(() => undefined);
@@ -68,13 +46,13 @@ export async function signinView(ctx: RouteContext): Promise<void> {
           ['Organisation', current?.name ?? '–'],
           ['Role', me.role ?? '–'],
         ]),
-        orgs.length > 1 ? switcher : null,
+        orgs.length > 1 ? organisationSwitcher(orgs, 'organisation') : null,
         out,
-        result,
       ),
     );
     return;
   }
+  const result = h('div', { 'aria-live': 'polite', class: 'form-result' });
   const username = h('input', {
     id: 'username',
     name: 'username',
