@@ -14,14 +14,13 @@ import pg from 'pg';
 import { importCapacity } from '../src/services/capacity.js';
 import { loadCountryRegistry } from '../src/services/countries.js';
 import { openStore } from '../src/services/context.js';
-import { importEvents } from '../src/services/events.js';
 import { draftNeedsAssessment } from '../src/services/needs.js';
 import { gapReport, planCountries, planningContent } from '../src/services/planning.js';
 import { syncSources } from '../src/services/sync.js';
 import { SYSTEM } from '../src/store/access.js';
 import type { Store } from '../src/store/database.js';
 import { median, seconds } from './timing.js';
-import { sharedDataDir, sharedFile } from '../test/support/shared-data.js';
+import { sharedDataDir } from '../test/support/shared-data.js';
 
 const registry = loadCountryRegistry();
 const pgUrl = process.env.LENS_BENCH_DATABASE_URL ?? process.env.LENS_TEST_DATABASE_URL;
@@ -29,15 +28,8 @@ const AS_OF = '2022-06-30';
 const REPEATS = 5;
 
 async function fill(store: Store): Promise<void> {
+  // The sources and the ACLED and GED event samples, as `lens sync --from` brings them in.
   await syncSources(store, registry, { from: sharedDataDir() });
-  await importEvents(store, registry, {
-    kind: 'acled',
-    path: sharedFile('events', 'acled-sample-2022.csv'),
-  });
-  await importEvents(store, registry, {
-    kind: 'ucdp-ged',
-    path: sharedFile('events', 'ucdp-ged-23.1-sample.csv'),
-  });
   await importCapacity(
     store,
     registry,
