@@ -399,6 +399,10 @@ function printImports(format: Format, report: SyncReport): void {
     const name = r.file.split('/').pop();
     if (r.sameAs !== null && r.sameAs !== name)
       out(`  unchanged in ${r.kind}: ${name} has the same rows and values as ${r.sameAs}`);
+    for (const b of r.backcast)
+      out(
+        `  back-cast to predecessor in ${r.kind}: ${b.rows} rows of ${b.from} (${b.years}) stored under ${b.to}, the state of those years`,
+      );
     for (const u of r.unmatched.filter((x) => !x.nonCountry)) {
       out(
         `  unmatched in ${r.kind}: "${u.label}" (${u.keys}) ${u.rows} rows ${u.years}, first on line ${u.firstLine}: ${u.reason}`,

@@ -5,13 +5,20 @@ import type { CountryKey } from '../sources/types.js';
 /** The country a row's keys name, or why none. */
 export interface Match {
   countryId?: string;
+  /**
+   * Set when the keys name a later state whose figures of this year the registry places on
+   * its predecessor (`backcastTo`): the id of the state named; `countryId` is the predecessor.
+   */
+  backcastFrom?: string;
   reason: string;
   nonCountry: boolean;
 }
 
 /**
  * Resolves a row's keys to a country: the first key that names a country valid that year
- * wins. Memoised, since sources repeat the same keys for every year.
+ * wins; a back-cast row of a state the registry places on its predecessor that year goes to
+ * the predecessor (see {@link Match.backcastFrom}). Memoised, since sources repeat the same
+ * keys for every year.
  */
 export function countryResolver(
   registry: CountryRegistry,
@@ -32,7 +39,10 @@ export function countryResolver(
         country = sharedCodeByName(registry, country, key, keys, year);
       }
       if (country) {
-        match = { countryId: country.id, reason: '', nonCountry: false };
+        const predecessor = registry.backcastOf(country, year);
+        match = predecessor
+          ? { countryId: predecessor.id, backcastFrom: country.id, reason: '', nonCountry: false }
+          : { countryId: country.id, reason: '', nonCountry: false };
         break;
       }
     }

@@ -79,6 +79,19 @@ export interface ImportReport {
   variables: number;
   countries: number;
   unmatched: UnmatchedSummary[];
+  /** Rows stored on a predecessor as back-cast figures of a later state (see `backcastTo`). */
+  backcast: BackcastSummary[];
+}
+
+/**
+ * Rows a source gives a state for years before it existed that the registry places on its
+ * predecessor (`backcastTo`): `rows` stored under `to` in `years` (`first-last`).
+ */
+export interface BackcastSummary {
+  from: string;
+  to: string;
+  rows: number;
+  years: string;
 }
 
 /** Values buffered before a write (sorted by key on SQLite: bigger batches append better). */
@@ -167,6 +180,7 @@ export async function importFile(
         episodes: number;
         variables: number;
         countries: number;
+        backcast: BackcastSummary[];
       };
       if (source.readEpisodes) {
         result = await importEpisodes(
@@ -257,6 +271,7 @@ function unchanged(source: SourceDescriptor, path: string, release: Release): Im
     variables: 0,
     countries: 0,
     unmatched: [],
+    backcast: [],
   };
 }
 
@@ -295,7 +310,16 @@ async function importObservations(
     : availabilityFor(source.publicationLagMonths, releasedOn);
   const seen = new Map<string, { line: number; label: string }>();
   const countries = new Set<string>();
-  const yielding: { record: ObservationRecord; countryId: string; key: string }[] = [];
+  // Rows that give way to any other row of their country-year: the reader's `yields`, and
+  // back-cast rows placed on a predecessor (its own row wins).
+  const yielding: {
+    record: ObservationRecord;
+    countryId: string;
+    key: string;
+    why: string;
+    backcastFrom?: string;
+  }[] = [];
+  const backcasts = new Map<string, BackcastSummary>();
   let batch = emptyObservationColumns();
   let rows = 0;
   let observations = 0;
@@ -344,8 +368,17 @@ async function importObservations(
       continue;
     }
     const key = `${match.countryId}|${record.year}`;
-    if (record.yields) {
-      yielding.push({ record, countryId: match.countryId, key });
+    if (record.yields || match.backcastFrom) {
+      const why =
+        record.yields ??
+        `is a back-cast figure of ${match.backcastFrom} placed on ${match.countryId}, whose own row wins`;
+      yielding.push({
+        record,
+        countryId: match.countryId,
+        key,
+        why,
+        backcastFrom: match.backcastFrom,
+      });
       continue;
     }
     const earlier = seen.get(key);
@@ -359,7 +392,7 @@ async function importObservations(
     await add(record, match.countryId);
   }
   // Rows that give way to another row of their country-year: kept only where none came.
-  for (const { record, countryId, key } of yielding) {
+  for (const { record, countryId, key, why, backcastFrom } of yielding) {
     const other = seen.get(key);
     if (other) {
       unmatched.push({
@@ -367,13 +400,14 @@ async function importObservations(
         label: record.label,
         keys: formatKeys(record.keys),
         year: record.year,
-        reason: `superseded by line ${other.line} ("${other.label}"): this row ${record.yields}`,
+        reason: `superseded by line ${other.line} ("${other.label}"): this row ${why}`,
         nonCountry: true,
       });
       continue;
     }
     seen.set(key, { line: record.line, label: record.label });
     await add(record, countryId);
+    if (backcastFrom) countBackcast(backcasts, backcastFrom, countryId, record.year);
   }
   observations += batch.variableId.length;
   await insertObservations(store, trx, releaseId, batch);
@@ -383,6 +417,7 @@ async function importObservations(
     episodes: 0,
     variables: variableIds.size,
     countries: countries.size,
+    backcast: [...backcasts.values()],
   };
 }
 
@@ -450,6 +485,7 @@ async function importEpisodes(
     episodes: episodes.length,
     variables: 0,
     countries: countries.size,
+    backcast: [],
   };
 }
 
@@ -490,6 +526,24 @@ export function availabilityFor(lagMonths: number, releasedOn: string): (year: n
     }
     return date;
   };
+}
+
+/** Counts one back-cast row stored under `to`. */
+function countBackcast(
+  summaries: Map<string, BackcastSummary>,
+  from: string,
+  to: string,
+  year: number,
+): void {
+  const key = `${from}|${to}`;
+  const s = summaries.get(key);
+  if (!s) {
+    summaries.set(key, { from, to, rows: 1, years: `${year}-${year}` });
+    return;
+  }
+  const [first, last] = s.years.split('-').map(Number) as [number, number];
+  s.rows++;
+  s.years = `${Math.min(first, year)}-${Math.max(last, year)}`;
 }
 
 function summariseUnmatched(rows: readonly UnmatchedRow[]): UnmatchedSummary[] {

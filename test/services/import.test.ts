@@ -161,6 +161,83 @@ onEveryStore('import', (target) => {
     assert.notEqual(revised.releaseId, first.releaseId);
   });
 
+  it("places Serbia's 1992-2005 figures on Yugoslavia, the state of those years, and counts them", async () => {
+    const yug = (variable: string, countryId: string, year: number) =>
+      valueAsOf(store, { variable, countryId, year, asOf: '2026-01-31' });
+    const wdi = await importFile(store, registry, {
+      path: sharedFile('inputs', 'wdi-extract.csv'),
+      now: NOW,
+    });
+    assert.deepEqual(wdi.backcast, [{ from: 'srb', to: 'yug', rows: 14, years: '1992-2005' }]);
+    assert.equal((await yug('wdi:wdi.gdppc.new', 'yug', 1996))?.value, 3200.76826306115);
+    assert.equal(await yug('wdi:wdi.gdppc.new', 'srb', 1996), undefined);
+    // Before 1992 Yugoslavia was the Socialist Federal Republic: Serbia's figures stay Serbia's.
+    assert.equal(await yug('wdi:wdi.popsize.new', 'yug', 1991), undefined);
+    assert.ok(await yug('wdi:wdi.popsize.new', 'srb', 1991));
+    assert.ok(await yug('wdi:wdi.gdppc.new', 'srb', 2006));
+
+    const imr = await importFile(store, registry, {
+      path: sharedFile('inputs', 'un-infant-mortality.csv'),
+      now: NOW,
+    });
+    assert.deepEqual(imr.backcast, [{ from: 'srb', to: 'yug', rows: 14, years: '1992-2005' }]);
+    assert.equal((await yug('un-imr:un_imr', 'yug', 1996))?.value, 12.5334);
+
+    // PTS scores the Federal Republic itself and lists Serbia (unscored) beside it for
+    // 2000-2005: the predecessor's own row wins, and Serbia's is reported as superseded.
+    const pts = await importFile(store, registry, {
+      path: sharedFile('inputs', 'political-terror-scale-2024.csv'),
+      now: NOW,
+    });
+    assert.deepEqual(pts.backcast, []);
+    const superseded = await store.db
+      .selectFrom('unmatched_rows')
+      .select(['label', 'year', 'reason', 'non_country'])
+      .where('release_id', '=', pts.releaseId)
+      .where('reason', 'like', 'superseded%back-cast%')
+      .orderBy('year')
+      .execute();
+    assert.deepEqual(
+      superseded.map((r) => [r.label, r.year, Number(r.non_country)]),
+      [2000, 2001, 2002, 2003, 2004, 2005].map((y) => ['Serbia', y, 1]),
+    );
+    assert.match(
+      superseded[0]!.reason,
+      /back-cast figure of srb placed on yug, whose own row wins/,
+    );
+  });
+
+  it("keeps the predecessor's own row where a source has one", async () => {
+    const lines = readFileSync(sharedFile('inputs', 'wdi-extract.csv'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    const header = lines[0]!;
+    const serbia = lines.filter((l) => /^Serbia,RS,SRB,(1995|1996|2010),/.test(l));
+    assert.equal(serbia.length, 3);
+    const file = join(dir, 'wdi-serbia-and-montenegro.csv');
+    writeFileSync(
+      file,
+      [header, ...serbia, 'Serbia and Montenegro,CS,SCG,1996,30,2500,1,10500000,14,1,1,345'].join(
+        '\n',
+      ) + '\n',
+    );
+    const report = await importFile(store, registry, {
+      path: file,
+      now: NOW,
+      releasedOn: '2026-03-01',
+    });
+    assert.deepEqual(report.backcast, [{ from: 'srb', to: 'yug', rows: 1, years: '1995-1995' }]);
+    assert.deepEqual(
+      report.unmatched.map((u) => [u.label, u.years, u.nonCountry]),
+      [['Serbia', '1996-1996', true]],
+    );
+    const asOf = '2026-03-01';
+    const value = (countryId: string, year: number) =>
+      valueAsOf(store, { variable: 'wdi:wdi.gdppc.new', countryId, year, asOf });
+    assert.equal((await value('yug', 1996))?.value, 2500);
+    assert.equal((await value('srb', 2010))?.releaseId, report.releaseId);
+  });
+
   /** Writes a broken copy of a real file and checks the import fails cleanly. */
   async function rejects(
     name: string,

@@ -2,6 +2,7 @@ import { nameKeys } from './normalise-name.js';
 import {
   CODE_SYSTEMS,
   EXTRA_CODE_SYSTEMS,
+  type Backcast,
   type CodeSystem,
   type Country,
   type CountryCode,
@@ -130,6 +131,16 @@ export class CountryRegistry {
   }
 
   /**
+   * The state a row of `country` in `year` stands for when the row is a back-cast the
+   * registry places on a predecessor (`backcastTo`: Serbia's 1992-2005 figures belong to
+   * Yugoslavia); undefined otherwise, the row staying with `country`.
+   */
+  backcastOf(country: Country, year: number): Country | undefined {
+    const rule = country.backcastTo?.find((b) => b.from <= year && year <= b.to);
+    return rule && this.ids.get(rule.country);
+  }
+
+  /**
    * Why a name (or a code) is not a country, for the documented non-country rows (World Bank
    * aggregates, territories, sub-national units); undefined for anything else. `system`
    * says how to read `query`; absent: as a name, then as a code in any system.
@@ -236,7 +247,8 @@ export class CountryRegistry {
  * Checks registry content. Returns one message per problem, naming the entry (index and id)
  * and the field: duplicate or malformed ids, years out of order, codes malformed for their
  * system, the same code valid for two countries (or twice for one) in overlapping years,
- * unknown or one-sided predecessor/successor links. Empty when all is well.
+ * unknown or one-sided predecessor/successor links, back-casts that are not onto a
+ * predecessor existing over the years, before the state itself. Empty when all is well.
  */
 export function validateCountries(countries: readonly Country[]): string[] {
   const messages: string[] = [];
@@ -306,6 +318,9 @@ export function validateCountries(countries: readonly Country[]): string[] {
 
   const index = new Map(countries.map((c, i) => [c.id, i]));
   countries.forEach((c, i) => {
+    if (c.backcastTo !== undefined) messages.push(...checkBackcasts(c, countries, index, where(i)));
+  });
+  countries.forEach((c, i) => {
     const links = [
       ['predecessors', 'successors'],
       ['successors', 'predecessors'],
@@ -321,6 +336,46 @@ export function validateCountries(countries: readonly Country[]): string[] {
         }
       }
     }
+  });
+  return messages;
+}
+
+/** The problems of a country's `backcastTo`: each onto a predecessor, over years it existed and the country did not, without overlaps. */
+function checkBackcasts(
+  c: Country,
+  countries: readonly Country[],
+  index: ReadonlyMap<string, number>,
+  where: string,
+): string[] {
+  const list: readonly Backcast[] | undefined = c.backcastTo;
+  if (!Array.isArray(list)) return [`${where}: backcastTo: expected an array`];
+  const predecessors: readonly string[] = Array.isArray(c.predecessors) ? c.predecessors : [];
+  const messages: string[] = [];
+  list.forEach((b, j) => {
+    const at = `${where}: backcastTo[${j}] (${String(b.country)} ${b.from}-${b.to})`;
+    const span = checkSpan(b, `${at}: from/to`);
+    if (typeof b.from !== 'number' || typeof b.to !== 'number')
+      span.push(`${at}: from/to: expected whole years`);
+    messages.push(...span);
+    if (typeof b.note !== 'string' || b.note.trim() === '')
+      messages.push(`${at}: note: expected why`);
+    const k = index.get(b.country);
+    const predecessor = k === undefined ? undefined : countries[k];
+    if (!predecessor || !predecessors.includes(b.country)) {
+      messages.push(
+        `${at}: country: expected one of its predecessors (${predecessors.join(', ')})`,
+      );
+    } else if (span.length === 0 && (!covers(predecessor, b.from) || !covers(predecessor, b.to))) {
+      messages.push(
+        `${at}: "${b.country}" did not exist in all those years (${predecessor.from ?? ''}-${predecessor.to ?? ''})`,
+      );
+    }
+    if (span.length === 0 && (c.from === undefined || b.to >= c.from)) {
+      messages.push(`${at}: expected years before "${c.id}" existed (from ${c.from ?? 'always'})`);
+    }
+    list.slice(0, j).forEach((other, k2) => {
+      if (overlaps(b, other)) messages.push(`${at}: overlaps backcastTo[${k2}]`);
+    });
   });
   return messages;
 }

@@ -72,8 +72,29 @@ export interface Country {
   successors: string[];
   /** Codes in extra systems (see {@link ExtraCodeSystem}); absent when there are none. */
   extraCodes?: ExtraCountryCode[];
+  /**
+   * Years before the state existed for which sources give it figures (a back-cast under its
+   * later code) that stand for a predecessor, the state of those years; absent when none.
+   */
+  backcastTo?: Backcast[];
   /** A short remark for readers: how the registry delimits the state, what sources do differently. */
   note?: string;
+}
+
+/**
+ * A state's back-cast figures placed on its predecessor: a row a source gives the state for a
+ * year `from`..`to` (inclusive, all before the state existed) is stored under `country`,
+ * unless the source has its own row for `country` that year. Recorded only where the
+ * predecessor was then (nearly) the successor's territory: Serbia's figures stand for the
+ * Federal Republic of Yugoslavia from 1992, not for the Socialist Federal Republic before.
+ */
+export interface Backcast {
+  /** Registry id of the predecessor (listed in `predecessors`). */
+  country: string;
+  from: number;
+  to: number;
+  /** Why these years, for readers. */
+  note: string;
 }
 
 /**

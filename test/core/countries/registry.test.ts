@@ -207,6 +207,20 @@ describe('codes over time', () => {
   });
 });
 
+describe('back-casts placed on a predecessor', () => {
+  test("Serbia's figures of 1992-2005 stand for the Federal Republic of Yugoslavia", () => {
+    const srb = registry.byId('srb')!;
+    assert.equal(registry.backcastOf(srb, 1992)?.id, 'yug');
+    assert.equal(registry.backcastOf(srb, 2005)?.id, 'yug');
+    // The Socialist Federal Republic before, and Serbia itself from 2006, are not.
+    assert.equal(registry.backcastOf(srb, 1991), undefined);
+    assert.equal(registry.backcastOf(srb, 2006), undefined);
+    assert.equal(registry.backcastOf(registry.byId('mne')!, 1996), undefined);
+    // The lookup itself is not loosened: the code is Serbia's in every year.
+    assert.equal(code('iso3', 'SRB', 1996), 'srb');
+  });
+});
+
 describe('names', () => {
   test("accents, quotes and word order: Côte d'Ivoire", () => {
     for (const n of [
@@ -378,6 +392,31 @@ describe('validation', () => {
       'countries[4] (id "iso"): codes[0] (iso3 "de"): expected three capital letters',
       'countries[0] (id "old"): successors: "new" does not list "old" in its predecessors',
       'countries[3] (id "Bad Id"): predecessors: unknown id "ghost"',
+    ]);
+  });
+
+  test('back-casts go onto a predecessor that existed over the years, before the state did', () => {
+    const note = 'why';
+    const messages = validateCountries([
+      base('fed', { from: 1918, to: 2006, successors: ['rump', 'other'] }),
+      base('rump', {
+        from: 2006,
+        predecessors: ['fed'],
+        backcastTo: [
+          { country: 'fed', from: 1992, to: 2005, note },
+          { country: 'fed', from: 2000, to: 2006, note },
+          { country: 'other', from: 1960, to: 1970, note },
+          { country: 'fed', from: 1900, to: 1950, note: '' },
+        ],
+      }),
+      base('other', { from: 1991, predecessors: ['fed'] }),
+    ]);
+    assert.deepEqual(messages, [
+      'countries[1] (id "rump"): backcastTo[1] (fed 2000-2006): expected years before "rump" existed (from 2006)',
+      'countries[1] (id "rump"): backcastTo[1] (fed 2000-2006): overlaps backcastTo[0]',
+      'countries[1] (id "rump"): backcastTo[2] (other 1960-1970): country: expected one of its predecessors (fed)',
+      'countries[1] (id "rump"): backcastTo[3] (fed 1900-1950): note: expected why',
+      'countries[1] (id "rump"): backcastTo[3] (fed 1900-1950): "fed" did not exist in all those years (1918-2006)',
     ]);
   });
 
