@@ -58,6 +58,19 @@ export function validateFramework(
   if (!isObject(input)) {
     return { ok: false, issues: [{ path: '(root)', message: 'expected a JSON object' }] };
   }
+  onlyKeys(ctx, input, '', [
+    'id',
+    'version',
+    'title',
+    'description',
+    'basis',
+    'changelog',
+    'aggregation',
+    'tiers',
+    'minCoverage',
+    'floors',
+    'groups',
+  ]);
   const id = str(ctx, input, 'id', '', ID);
   const version = posInt(ctx, input, 'version', '');
   const title = str(ctx, input, 'title', '');
@@ -120,6 +133,18 @@ function at(base: string, key: string | number): string {
   return base ? `${base}.${key}` : key;
 }
 
+/**
+ * Reports every key of `obj` not in `allowed`: a misspelt field (`floor` for `floors`) would
+ * otherwise be ignored without a word and the framework scored without it.
+ */
+function onlyKeys(ctx: Ctx, obj: Json, base: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      ctx.fail(at(base, key), `unknown field (expected one of ${allowed.join(', ')})`);
+    }
+  }
+}
+
 function str(ctx: Ctx, obj: Json, key: string, base: string, pattern?: RegExp): string | undefined {
   const v = obj[key];
   const path = at(base, key);
@@ -174,6 +199,7 @@ function arr<T>(
 
 function changelogEntry(ctx: Ctx, v: unknown, path: string): ChangelogEntry | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object');
+  onlyKeys(ctx, v, path, ['version', 'date', 'changes']);
   const version = posInt(ctx, v, 'version', path);
   const date = str(ctx, v, 'date', path, DATE);
   const changes = str(ctx, v, 'changes', path);
@@ -183,6 +209,7 @@ function changelogEntry(ctx: Ctx, v: unknown, path: string): ChangelogEntry | un
 
 function agg(ctx: Ctx, v: unknown, path: string): Aggregation | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object {"method": …}');
+  onlyKeys(ctx, v, path, v.method === 'power-mean' ? ['method', 'p'] : ['method']);
   switch (v.method) {
     case 'mean':
     case 'max':
@@ -239,6 +266,7 @@ function tierCutPoints(ctx: Ctx, v: unknown, path: string): TierCutPoints | unde
 
 function group(ctx: Ctx, v: unknown, path: string): Group | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object');
+  onlyKeys(ctx, v, path, ['id', 'title', 'weight', 'aggregation', 'factors']);
   const id = str(ctx, v, 'id', path, ID);
   const title = str(ctx, v, 'title', path);
   const w = weight(ctx, v, path);
@@ -250,6 +278,16 @@ function group(ctx: Ctx, v: unknown, path: string): Group | undefined {
 
 function factor(ctx: Ctx, v: unknown, path: string): Factor | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object');
+  onlyKeys(ctx, v, path, [
+    'id',
+    'title',
+    'description',
+    'weight',
+    'aggregation',
+    'indicators',
+    'derivedFrom',
+    'analystInput',
+  ]);
   const id = str(ctx, v, 'id', path, ID);
   const title = str(ctx, v, 'title', path);
   const description = str(ctx, v, 'description', path);
@@ -294,6 +332,17 @@ function factor(ctx: Ctx, v: unknown, path: string): Factor | undefined {
 
 function indicator(ctx: Ctx, v: unknown, path: string): Indicator | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object');
+  onlyKeys(ctx, v, path, [
+    'id',
+    'title',
+    'variables',
+    'transform',
+    'severity',
+    'weight',
+    'combine',
+    'absentIsZero',
+    'note',
+  ]);
   const id = str(ctx, v, 'id', path, ID);
   const title = str(ctx, v, 'title', path);
   const w = weight(ctx, v, path);
@@ -357,6 +406,15 @@ function years(ctx: Ctx, obj: Json, key: string, path: string, max = 100): numbe
 
 function transformOf(ctx: Ctx, v: unknown, path: string): Transform | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object {"kind": …}');
+  const fields: Record<string, readonly string[]> = {
+    latest: ['kind', 'maxAgeYears', 'anchor'],
+    window: ['kind', 'stat', 'years', 'anchor'],
+    change: ['kind', 'years', 'maxAgeYears', 'anchor'],
+    // `anchor` has its own message for an episodes transform, below.
+    episodes: ['kind', 'role', 'years', 'stateLedOnly', 'anchor'],
+  };
+  const allowed = typeof v.kind === 'string' ? fields[v.kind] : undefined;
+  if (allowed) onlyKeys(ctx, v, path, allowed);
   let anchor: Anchor | undefined;
   if (v.anchor !== undefined) {
     if (v.kind === 'episodes') {
@@ -408,6 +466,14 @@ function transformOf(ctx: Ctx, v: unknown, path: string): Transform | undefined 
 
 function severityOf(ctx: Ctx, v: unknown, path: string): SeverityMapping | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object {"kind": …}');
+  if (v.kind === 'linear' || v.kind === 'thresholds') {
+    onlyKeys(
+      ctx,
+      v,
+      path,
+      v.kind === 'linear' ? ['kind', 'best', 'worst'] : ['kind', 'direction', 'thresholds'],
+    );
+  }
   if (v.kind === 'linear') {
     const best = num(ctx, v.best, at(path, 'best'));
     const worst = num(ctx, v.worst, at(path, 'worst'));
@@ -447,6 +513,7 @@ function severityOf(ctx: Ctx, v: unknown, path: string): SeverityMapping | undef
 /** Unique group, factor and indicator ids; derived factors name existing factors, no cycles. */
 function scoreFloor(ctx: Ctx, v: unknown, path: string, groups: Group[]): ScoreFloor | undefined {
   if (!isObject(v)) return ctx.fail(path, 'expected an object');
+  onlyKeys(ctx, v, path, ['factor', 'indicator', 'atLeast', 'score', 'reason']);
   const factors = new Set(groups.flatMap((g) => g.factors.map((f) => f.id)));
   const indicators = new Set(
     groups.flatMap((g) => g.factors.flatMap((f) => f.indicators.map((i) => i.id))),

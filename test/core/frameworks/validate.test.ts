@@ -72,6 +72,28 @@ describe('validateFramework', () => {
     assert.equal(zero[0]?.path, 'groups[0].weight');
   });
 
+  it('rejects misspelt and unknown fields at every level, naming the expected ones', () => {
+    const found = issues(
+      edited((f) => {
+        f.floor = [];
+        f.groups[0].wieght = 1;
+        f.groups[1].factors[0].indicators[0].transform.maxAge = 3;
+        f.groups[1].factors[0].indicators[0].severity.directions = 'higher-is-worse';
+      }),
+    );
+    assert.deepEqual(
+      found.map((i) => i.path),
+      [
+        'floor',
+        'groups[0].wieght',
+        'groups[1].factors[0].indicators[0].transform.maxAge',
+        'groups[1].factors[0].indicators[0].severity.directions',
+      ],
+    );
+    assert.match(found[0]!.message, /^unknown field \(expected one of id, version, .*floors/);
+    assert.match(found[1]!.message, /expected one of id, title, weight, aggregation, factors\)$/);
+  });
+
   it('rejects an unknown variable when the known ones are given', () => {
     const input = edited((f) => {
       f.groups[0].factors[0].indicators[0].variables = ['vdem:v2xcl_roll'];
