@@ -9,10 +9,10 @@ import {
   requireAction,
 } from '../store/access.js';
 import type { Principal } from '../store/access.js';
-import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import { addOverride, listOverrides, withdrawOverride } from '../store/overrides-repository.js';
 import type { StoredOverride } from '../store/overrides-repository.js';
+import { audited } from './audit.js';
 import { loadFramework } from './frameworks.js';
 
 /**
@@ -74,30 +74,32 @@ export async function addAnalystOverride(
       expected: 'YYYY-MM-DD',
     });
   }
-  const stored = await addOverride(store, {
-    frameworkId: framework.id,
-    countryId: o.countryId,
-    factorId: o.factorId,
-    severity: o.severity,
-    reason: o.reason.trim(),
-    source: o.source.trim(),
-    by: o.by,
-    at,
-    effectiveFrom,
-    organisationId: principal.kind === 'user' ? principal.organisationId : (o.organisation ?? null),
-    tlp,
-  });
-  await appendAudit(store.db, [
-    {
+  const organisationId =
+    principal.kind === 'user' ? principal.organisationId : (o.organisation ?? null);
+  return audited(store, async (trx, record) => {
+    const stored = await addOverride(trx, {
+      frameworkId: framework.id,
+      countryId: o.countryId,
+      factorId: o.factorId,
+      severity: o.severity,
+      reason: o.reason.trim(),
+      source: o.source.trim(),
+      by: o.by,
       at,
-      actor: describePrincipal(principal),
+      effectiveFrom,
+      organisationId,
+      tlp,
+    });
+    record({
+      at,
+      actor: principal,
       action: 'create',
       itemType: 'override',
       itemId: String(stored.id),
       detail: { framework: framework.id, country: o.countryId, factor: o.factorId, tlp },
-    },
-  ]);
-  return stored;
+    });
+    return stored;
+  });
 }
 
 /** Active overrides `principal` may see of a framework (and country), oldest first. */
@@ -148,14 +150,15 @@ export async function withdrawAnalystOverride(
   const owned = { organisationId: found.organisationId, tlp: found.tlp };
   if (!canUpdate(principal, 'override', owned, await agreementsFor(store.db, principal)))
     throw new AccessDeniedError(`${describePrincipal(principal)} may not withdraw override ${id}`);
-  if (!(await withdrawOverride(store, id, now.toISOString()))) throw missing();
-  await appendAudit(store.db, [
-    {
+  // Withdrawn in the meantime: the transaction is rolled back and nothing is recorded.
+  await audited(store, async (trx, record) => {
+    if (!(await withdrawOverride(trx, id, now.toISOString()))) throw missing();
+    record({
       at: now.toISOString(),
-      actor: describePrincipal(principal),
+      actor: principal,
       action: 'withdraw',
       itemType: 'override',
       itemId: String(id),
-    },
-  ]);
+    });
+  });
 }

@@ -1,10 +1,12 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Tlp } from '../core/escalation/types.js';
 import type { Override } from '../core/frameworks/assess.js';
 import { readVisible } from './access.js';
 import type { Principal, PrivateItems, Purpose } from './access.js';
 import type { Store } from './database.js';
-import type { FactorOverridesTable } from './schema.js';
+import type { FactorOverridesTable, Schema } from './schema.js';
+
+type Db = Kysely<Schema> | Transaction<Schema>;
 
 /**
  * An analyst's judgement on one factor (see `Override`), as stored: with its id, framework,
@@ -47,10 +49,10 @@ const OVERRIDE_ITEMS: PrivateItems<
 
 /** Stores a new judgement and returns it with its id. */
 export async function addOverride(
-  store: Store,
+  db: Db,
   o: Omit<StoredOverride, 'id' | 'withdrawnAt'>,
 ): Promise<StoredOverride> {
-  const row = await store.db
+  const row = await db
     .insertInto('factor_overrides')
     .values({
       framework_id: o.frameworkId,
@@ -72,8 +74,8 @@ export async function addOverride(
 }
 
 /** Marks a judgement withdrawn at `at` (ISO timestamp); false when no such active one. */
-export async function withdrawOverride(store: Store, id: number, at: string): Promise<boolean> {
-  const result = await store.db
+export async function withdrawOverride(db: Db, id: number, at: string): Promise<boolean> {
+  const result = await db
     .updateTable('factor_overrides')
     .set({ withdrawn_at: at })
     .where('id', '=', id)

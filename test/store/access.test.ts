@@ -207,7 +207,7 @@ onEveryStore('authorisation matrix', (target) => {
         NOW,
         'owner',
       );
-      const o = await addOverride(store, {
+      const o = await addOverride(store.db, {
         frameworkId: 'preconditions-2011',
         countryId: 'nga',
         factorId: 'rule-of-law',
