@@ -6,9 +6,10 @@ import type { Tlp } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
 import { capacityToCsv, readCapacityCsv } from '../sources/capacity-csv.js';
 import type { Principal } from '../store/access.js';
-import { describePrincipal, requireAction } from '../store/access.js';
+import { requireAction } from '../store/access.js';
 import type { Store } from '../store/database.js';
 import { loadActors, replaceActors } from '../store/planning-repository.js';
+import { audited } from './audit.js';
 import { ownerOf } from './planning.js';
 import { loadToolkit } from './toolkit.js';
 
@@ -47,17 +48,20 @@ export async function importCapacity(
     measureIds: new Set(toolkit.measures.map((m) => m.id)),
     iso3Codes,
   });
-  await replaceActors(
-    store,
-    actors,
-    {
-      organisation: ownerOf(principal, options.organisation),
-      tlp,
-      importedFrom: basename(file),
-      importedAt: (options.now ?? new Date()).toISOString(),
-    },
-    { actor: describePrincipal(principal), action: 'import', detail: { tlp } },
-  );
+  const organisation = ownerOf(principal, options.organisation);
+  const importedFrom = basename(file);
+  const importedAt = (options.now ?? new Date()).toISOString();
+  await audited(store, async (trx, record) => {
+    await replaceActors(trx, actors, { organisation, tlp, importedFrom, importedAt });
+    record({
+      at: importedAt,
+      actor: principal,
+      action: 'import',
+      itemType: 'capacity-map',
+      itemId: importedFrom,
+      detail: { tlp, actors: actors.map((a) => a.id) },
+    });
+  });
   return {
     file,
     actors: actors.length,

@@ -14,6 +14,7 @@ import {
 import type { Store } from '../store/database.js';
 import type { NeedsVersion } from '../store/planning-repository.js';
 import { addNeedsVersion, listNeedsVersions } from '../store/planning-repository.js';
+import { audited } from './audit.js';
 import type { PlanningOptions } from './planning.js';
 import { ownerOf, planCountries } from './planning.js';
 
@@ -56,20 +57,30 @@ export function saveNeedsVersion(
   requireAction(principal, 'override');
   if (o.note.trim() === '')
     throw new InputError('a version needs a note saying what it is', { column: '--note' });
-  return addNeedsVersion(
-    store,
-    {
+  const at = (o.now ?? new Date()).toISOString();
+  const organisation = ownerOf(principal, o.organisation);
+  const tlp = o.tlp ?? 'AMBER';
+  return audited(store, async (trx, record) => {
+    const v = await addNeedsVersion(trx, {
       countryId: doc.countryId,
       asOf: doc.asOf,
       document: doc,
       note: o.note.trim(),
       by: o.by,
-      at: (o.now ?? new Date()).toISOString(),
-      organisation: ownerOf(principal, o.organisation),
-      tlp: o.tlp ?? 'AMBER',
-    },
-    describePrincipal(principal),
-  );
+      at,
+      organisation,
+      tlp,
+    });
+    record({
+      at,
+      actor: principal,
+      action: 'create',
+      itemType: 'needs-assessment',
+      itemId: String(v.id),
+      detail: { country: v.countryId, version: v.version, tlp },
+    });
+    return v;
+  });
 }
 
 /** A country's stored versions, oldest first. */

@@ -40,6 +40,7 @@ import {
 } from '../store/planning-repository.js';
 import type { StoredSituationOverride } from '../store/planning-repository.js';
 import { assessWorld, countryRef, DEFAULT_FRAMEWORK, selectCountries } from './assess.js';
+import { audited } from './audit.js';
 import { EscalationMonitor } from './escalation.js';
 import { DEFAULT_SPEC, loadModelSpec, loadPanel, nameForecasts, walkForward } from './forecast.js';
 import { ForecastPool } from './forecast-pool.js';
@@ -368,21 +369,31 @@ export async function setSituation(
       column: o.reason.trim() === '' ? '--reason' : '--source',
     });
   const at = (o.now ?? new Date()).toISOString();
-  return addSituationOverride(
-    store,
-    {
+  const effectiveFrom = o.effectiveFrom ? parseAsOf(o.effectiveFrom) : at.slice(0, 10);
+  const organisation = ownerOf(principal, o.organisation);
+  const tlp = o.tlp ?? 'AMBER';
+  return audited(store, async (trx, record) => {
+    const stored = await addSituationOverride(trx, {
       countryId: o.countryId,
       situation: o.situation as SituationKind,
       reason: o.reason.trim(),
       source: o.source.trim(),
       by: o.by,
       at,
-      effectiveFrom: o.effectiveFrom ? parseAsOf(o.effectiveFrom) : at.slice(0, 10),
-      organisation: ownerOf(principal, o.organisation),
-      tlp: o.tlp ?? 'AMBER',
-    },
-    describePrincipal(principal),
-  );
+      effectiveFrom,
+      organisation,
+      tlp,
+    });
+    record({
+      at,
+      actor: principal,
+      action: 'create',
+      itemType: 'situation-judgement',
+      itemId: String(stored.id),
+      detail: { country: o.countryId, situation: o.situation, tlp },
+    });
+    return stored;
+  });
 }
 
 /**
@@ -421,13 +432,22 @@ export async function withdrawSituation(
     )
   )
     throw new AccessDeniedError(`${describePrincipal(principal)} may not withdraw judgement ${id}`);
-  if (
-    !found ||
-    !(await withdrawSituationOverride(store, id, now.toISOString(), describePrincipal(principal)))
-  )
-    throw new InputError(`no open situation judgement with id ${id}`, {
+  const missing = () =>
+    new InputError(`no open situation judgement with id ${id}`, {
       expected: 'an id from `lens situation list`',
     });
+  if (!found) throw missing();
+  // Withdrawn in the meantime: the transaction is rolled back and nothing is recorded.
+  await audited(store, async (trx, record) => {
+    if (!(await withdrawSituationOverride(trx, id, now.toISOString()))) throw missing();
+    record({
+      at: now.toISOString(),
+      actor: principal,
+      action: 'withdraw',
+      itemType: 'situation-judgement',
+      itemId: String(id),
+    });
+  });
 }
 
 /** Stored situation judgements (withdrawn ones too), of one country when given. */

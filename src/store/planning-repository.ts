@@ -1,3 +1,4 @@
+import type { Kysely, Transaction } from 'kysely';
 import type { CapacityActor } from '../core/planning/capacity.js';
 import { formatScope, parseScope } from '../core/planning/capacity.js';
 import type { NeedsDocument } from '../core/planning/needs.js';
@@ -6,14 +7,16 @@ import type { ActorKind, Commitment, SituationKind } from '../core/planning/type
 import type { Tlp } from '../core/escalation/types.js';
 import { readVisible } from './access.js';
 import type { Principal, PrivateItems, Purpose } from './access.js';
-import { appendAudit } from './audit-repository.js';
-import type { AuditInput } from './audit-repository.js';
 import type { Store } from './database.js';
+import type { Schema } from './schema.js';
+
+type Db = Kysely<Schema> | Transaction<Schema>;
 
 /**
  * The planning part of the store: the capacity map, needs-assessment versions and analysts'
  * situation judgements. Rows of private items carry an owning organisation and a sharing
- * level.
+ * level. Writes take the transaction of the caller, which stores them with their audit
+ * entries (`audited` in the audit service).
  */
 
 /** Who owns an item and how far it may be shared (TLP 2.0 label). */
@@ -40,60 +43,47 @@ const NEEDS = items('needs-assessment', 'needs_assessments', (r) => r.id);
 const SITUATIONS = items('situation-judgement', 'situation_overrides', (r) => r.id);
 
 /**
- * Replaces the actors of `actors` (their capacities and links) in one transaction: importing
- * the same file again leaves the map as it was; actors not in the file are kept.
+ * Replaces the actors of `actors` (their capacities and links), in the caller's transaction
+ * `trx`: importing the same file again leaves the map as it was; actors not in the file are
+ * kept.
  */
 export async function replaceActors(
-  store: Store,
+  trx: Transaction<Schema>,
   actors: readonly CapacityActor[],
   meta: Ownership & { importedFrom: string; importedAt: string },
-  audit: Omit<AuditInput, 'itemType' | 'itemId' | 'at'>,
 ): Promise<void> {
-  await store.db.transaction().execute(async (trx) => {
-    const ids = actors.map((a) => a.id);
-    await trx.deleteFrom('capacity_entries').where('actor_id', 'in', ids).execute();
-    await trx.deleteFrom('capacity_links').where('actor_id', 'in', ids).execute();
-    await trx.deleteFrom('capacity_actors').where('id', 'in', ids).execute();
-    await trx
-      .insertInto('capacity_actors')
-      .values(
-        actors.map((a) => ({
-          id: a.id,
-          name: a.name,
-          kind: a.kind,
-          illustrative: a.illustrative ? 1 : 0,
-          organisation: meta.organisation,
-          tlp: meta.tlp,
-          imported_from: meta.importedFrom,
-          imported_at: meta.importedAt,
-        })),
-      )
-      .execute();
-    const entries = actors.flatMap((a) =>
-      a.capacities.map((c) => ({
-        actor_id: a.id,
-        measure_id: c.measureId,
-        scope: formatScope(c.scope),
-        current_use: c.currentUse,
-        prevention_use: c.preventionUse,
-        commitment: c.commitment,
+  const ids = actors.map((a) => a.id);
+  await trx.deleteFrom('capacity_entries').where('actor_id', 'in', ids).execute();
+  await trx.deleteFrom('capacity_links').where('actor_id', 'in', ids).execute();
+  await trx.deleteFrom('capacity_actors').where('id', 'in', ids).execute();
+  await trx
+    .insertInto('capacity_actors')
+    .values(
+      actors.map((a) => ({
+        id: a.id,
+        name: a.name,
+        kind: a.kind,
+        illustrative: a.illustrative ? 1 : 0,
+        organisation: meta.organisation,
+        tlp: meta.tlp,
+        imported_from: meta.importedFrom,
+        imported_at: meta.importedAt,
       })),
-    );
-    if (entries.length > 0) await trx.insertInto('capacity_entries').values(entries).execute();
-    const links = actors.flatMap((a) =>
-      a.links.map((l) => ({ actor_id: a.id, linked_actor_id: l })),
-    );
-    if (links.length > 0) await trx.insertInto('capacity_links').values(links).execute();
-    await appendAudit(trx, [
-      {
-        ...audit,
-        at: meta.importedAt,
-        itemType: 'capacity-map',
-        itemId: meta.importedFrom,
-        detail: { ...audit.detail, actors: ids },
-      },
-    ]);
-  });
+    )
+    .execute();
+  const entries = actors.flatMap((a) =>
+    a.capacities.map((c) => ({
+      actor_id: a.id,
+      measure_id: c.measureId,
+      scope: formatScope(c.scope),
+      current_use: c.currentUse,
+      prevention_use: c.preventionUse,
+      commitment: c.commitment,
+    })),
+  );
+  if (entries.length > 0) await trx.insertInto('capacity_entries').values(entries).execute();
+  const links = actors.flatMap((a) => a.links.map((l) => ({ actor_id: a.id, linked_actor_id: l })));
+  if (links.length > 0) await trx.insertInto('capacity_links').values(links).execute();
 }
 
 /** The capacity map `principal` may see, actors in id order with their capacities in stored order. */
@@ -157,47 +147,35 @@ export interface NeedsVersion extends Ownership {
 
 /**
  * Stores a document as the country's next version (1 for the first) and returns it. The
- * version number is taken inside the transaction, so two saves never share one.
+ * version number is taken inside the caller's transaction `trx`, so two saves never share
+ * one.
  */
 export async function addNeedsVersion(
-  store: Store,
+  trx: Transaction<Schema>,
   v: Omit<NeedsVersion, 'id' | 'version'>,
-  actor: string,
 ): Promise<NeedsVersion> {
-  return store.db.transaction().execute(async (trx) => {
-    const last = await trx
-      .selectFrom('needs_assessments')
-      .select((eb) => eb.fn.max('version').as('v'))
-      .where('country_id', '=', v.countryId)
-      .executeTakeFirst();
-    const version = Number(last?.v ?? 0) + 1;
-    const row = await trx
-      .insertInto('needs_assessments')
-      .values({
-        country_id: v.countryId,
-        version,
-        as_of: v.asOf,
-        document: JSON.stringify(v.document),
-        note: v.note,
-        created_by: v.by,
-        created_at: v.at,
-        organisation: v.organisation,
-        tlp: v.tlp,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await appendAudit(trx, [
-      {
-        at: v.at,
-        actor,
-        action: 'create',
-        itemType: 'needs-assessment',
-        itemId: String(row.id),
-        detail: { country: v.countryId, version, tlp: v.tlp },
-      },
-    ]);
-    return { ...v, id: Number(row.id), version };
-  });
+  const last = await trx
+    .selectFrom('needs_assessments')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('country_id', '=', v.countryId)
+    .executeTakeFirst();
+  const version = Number(last?.v ?? 0) + 1;
+  const row = await trx
+    .insertInto('needs_assessments')
+    .values({
+      country_id: v.countryId,
+      version,
+      as_of: v.asOf,
+      document: JSON.stringify(v.document),
+      note: v.note,
+      created_by: v.by,
+      created_at: v.at,
+      organisation: v.organisation,
+      tlp: v.tlp,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...v, id: Number(row.id), version };
 }
 
 /** A country's versions `principal` may see, oldest first (documents included). */
@@ -239,38 +217,25 @@ export interface StoredSituationOverride extends SituationOverride, Ownership {
 
 /** Stores an analyst's situation judgement. */
 export async function addSituationOverride(
-  store: Store,
+  db: Db,
   o: Omit<StoredSituationOverride, 'id' | 'withdrawnAt'>,
-  actor: string,
 ): Promise<StoredSituationOverride> {
-  return store.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('situation_overrides')
-      .values({
-        country_id: o.countryId,
-        situation: o.situation,
-        reason: o.reason,
-        source: o.source,
-        created_by: o.by,
-        created_at: o.at,
-        effective_from: o.effectiveFrom,
-        organisation: o.organisation,
-        tlp: o.tlp,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await appendAudit(trx, [
-      {
-        at: o.at,
-        actor,
-        action: 'create',
-        itemType: 'situation-judgement',
-        itemId: String(row.id),
-        detail: { country: o.countryId, situation: o.situation, tlp: o.tlp },
-      },
-    ]);
-    return { ...o, id: Number(row.id) };
-  });
+  const row = await db
+    .insertInto('situation_overrides')
+    .values({
+      country_id: o.countryId,
+      situation: o.situation,
+      reason: o.reason,
+      source: o.source,
+      created_by: o.by,
+      created_at: o.at,
+      effective_from: o.effectiveFrom,
+      organisation: o.organisation,
+      tlp: o.tlp,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...o, id: Number(row.id) };
 }
 
 /**
@@ -302,25 +267,13 @@ export async function listSituationOverrides(
   }));
 }
 
-/** Marks a judgement withdrawn; false when there is no such open judgement. */
-export async function withdrawSituationOverride(
-  store: Store,
-  id: number,
-  at: string,
-  actor: string,
-): Promise<boolean> {
-  return store.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable('situation_overrides')
-      .set({ withdrawn_at: at })
-      .where('id', '=', id)
-      .where('withdrawn_at', 'is', null)
-      .executeTakeFirst();
-    const done = Number(r.numUpdatedRows) > 0;
-    if (done)
-      await appendAudit(trx, [
-        { at, actor, action: 'withdraw', itemType: 'situation-judgement', itemId: String(id) },
-      ]);
-    return done;
-  });
+/** Marks a judgement withdrawn at `at` (ISO timestamp); false when there is no such open judgement. */
+export async function withdrawSituationOverride(db: Db, id: number, at: string): Promise<boolean> {
+  const r = await db
+    .updateTable('situation_overrides')
+    .set({ withdrawn_at: at })
+    .where('id', '=', id)
+    .where('withdrawn_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
