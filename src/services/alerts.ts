@@ -14,7 +14,6 @@ import {
   describePrincipal,
 } from '../store/access.js';
 import type { Principal } from '../store/access.js';
-import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import {
   acknowledgeAlert,
@@ -28,6 +27,7 @@ import {
   resolveAlert,
 } from '../store/alerts-repository.js';
 import type { Alert, AlertFilter, Delivery, Subscription } from '../store/alerts-repository.js';
+import { audited } from './audit.js';
 
 export type { Alert, AlertFilter, Delivery, Subscription } from '../store/alerts-repository.js';
 
@@ -76,19 +76,17 @@ async function handleAlert(
   action: 'acknowledge' | 'resolve',
 ): Promise<Alert> {
   await alertToHandle(store, principal, id);
-  await store.db.transaction().execute(async (trx) => {
+  await audited(store, async (trx, record) => {
     if (action === 'acknowledge') await acknowledgeAlert(trx, id, by, now);
     else await resolveAlert(trx, id, by, now);
-    await appendAudit(trx, [
-      {
-        at: now,
-        actor: describePrincipal(principal),
-        action,
-        itemType: 'alert',
-        itemId: String(id),
-        detail: { by },
-      },
-    ]);
+    record({
+      at: now,
+      actor: principal,
+      action,
+      itemType: 'alert',
+      itemId: String(id),
+      detail: { by },
+    });
   });
   return (await getAlert(store.db, principal, id)) as Alert;
 }

@@ -21,6 +21,9 @@ export interface AuditRecord {
   at: string;
 }
 
+/** How a change given to `audited` states an entry to append with it. */
+export type RecordAudit = (entry: AuditRecord) => void;
+
 function toInput(e: AuditRecord): AuditInput {
   return {
     at: e.at,
@@ -42,7 +45,7 @@ function toInput(e: AuditRecord): AuditInput {
  */
 export async function audited<T>(
   store: Store,
-  change: (trx: Transaction<Schema>, record: (entry: AuditRecord) => void) => Promise<T>,
+  change: (trx: Transaction<Schema>, record: RecordAudit) => Promise<T>,
 ): Promise<T> {
   return store.db.transaction().execute(async (trx) => {
     const entries: AuditRecord[] = [];

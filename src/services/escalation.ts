@@ -37,8 +37,6 @@ import {
   saveStatus,
 } from '../store/alerts-repository.js';
 import type { Alert, Subscription } from '../store/alerts-repository.js';
-import { appendAudit } from '../store/audit-repository.js';
-import type { AuditInput } from '../store/audit-repository.js';
 import {
   eventValues,
   insertEvents,
@@ -48,6 +46,8 @@ import {
 } from '../store/events-repository.js';
 import { listEpisodes } from '../store/episodes-repository.js';
 import { observationsAsOf } from '../store/observations-repository.js';
+import { audited } from './audit.js';
+import type { RecordAudit } from './audit.js';
 import { contentDir } from './content.js';
 
 /** The rules used when none is named: the newest version of `escalation`. */
@@ -273,10 +273,10 @@ export class EscalationMonitor {
     now: string = new Date().toISOString(),
   ): Promise<RefreshResult> {
     const markers = await this.countryMarkers(countryId, asOf);
-    return this.commit(countryId, async (trx) => {
+    return this.commit(countryId, async (trx, record) => {
       const stored = await getStatus(trx, countryId);
       const cached = await this.load(trx, countryId, asOf, markers);
-      return this.apply(trx, cached, asOf, stored?.status, now);
+      return this.apply(trx, record, cached, asOf, stored?.status, now);
     });
   }
 
@@ -341,7 +341,7 @@ export class EscalationMonitor {
   ): Promise<RefreshResult> {
     const country = event.countryId;
     const markers = await this.countryMarkers(country, asOf);
-    return this.commit(country, async (trx) => {
+    return this.commit(country, async (trx, record) => {
       await write?.(trx);
       const stored = await getStatus(trx, country);
       const held = this.cache.get(country);
@@ -355,7 +355,7 @@ export class EscalationMonitor {
         cached = held;
         if (counts) cached.events.upsert(factsOf(event));
       } else cached = await this.load(trx, country, asOf, markers);
-      return this.apply(trx, cached, asOf, stored?.status, now);
+      return this.apply(trx, record, cached, asOf, stored?.status, now);
     });
   }
 
@@ -365,13 +365,19 @@ export class EscalationMonitor {
     this.markerCache.clear();
   }
 
-  /** Runs `work` in a transaction; the country's cache is kept only if it commits. */
+  /**
+   * Runs `work` in a transaction with the audit entries it records; the country's cache is
+   * kept only if it commits.
+   */
   private async commit(
     countryId: string,
-    work: (trx: Transaction<Schema>) => Promise<{ result: RefreshResult; cached: CachedCountry }>,
+    work: (
+      trx: Transaction<Schema>,
+      record: RecordAudit,
+    ) => Promise<{ result: RefreshResult; cached: CachedCountry }>,
   ): Promise<RefreshResult> {
     try {
-      const { result, cached } = await this.store.db.transaction().execute(work);
+      const { result, cached } = await audited(this.store, work);
       if (this.cache.size >= MAX_CACHED_COUNTRIES) this.cache.clear();
       this.cache.set(countryId, cached);
       return result;
@@ -405,6 +411,7 @@ export class EscalationMonitor {
 
   private async apply(
     trx: Transaction<Schema>,
+    record: RecordAudit,
     cached: CachedCountry,
     asOf: string,
     previous: CountryStatus | undefined,
@@ -423,7 +430,6 @@ export class EscalationMonitor {
     const alerts: Alert[] = [];
     if (drafts.length > 0) {
       const subscriptions = await listSubscriptions(trx);
-      const audit: AuditInput[] = [];
       for (const d of drafts) {
         // Above GREEN an alert belongs to the organisation whose evidence sets its level.
         const owner =
@@ -431,7 +437,7 @@ export class EscalationMonitor {
             ? await ownerOfEvidence(trx, d.evidence, d.sharing)
             : null;
         const { alert, created } = await raiseAlert(trx, d, now, owner);
-        audit.push({
+        record({
           at: now,
           actor: 'system',
           action: created ? 'raise' : 'repeat',
@@ -444,7 +450,6 @@ export class EscalationMonitor {
         const to = subscriptions.filter((s) => subscribed(s, alert)).map((s) => s.id);
         await queueDeliveries(trx, alert.id, to, now);
       }
-      await appendAudit(trx, audit);
     }
     return { result: { status, previous, alerts }, cached: { ...cached, asOf, json } };
   }

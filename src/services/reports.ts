@@ -32,7 +32,6 @@ import {
   requireAction,
 } from '../store/access.js';
 import type { Principal } from '../store/access.js';
-import { appendAudit } from '../store/audit-repository.js';
 import type { Store } from '../store/database.js';
 import {
   auditRevealed,
@@ -44,6 +43,7 @@ import {
   updateReview,
 } from '../store/events-repository.js';
 import type { FieldReport } from '../store/events-repository.js';
+import { audited } from './audit.js';
 import type { EscalationMonitor, RefreshResult } from './escalation.js';
 
 export type { FieldReport } from '../store/events-repository.js';
@@ -296,7 +296,7 @@ export async function submitReport(
     duplicateOf: duplicates[0]?.key ?? null,
     candidates: duplicates.map((d) => d.key),
   };
-  const id = await store.db.transaction().execute(async (trx) => {
+  const id = await audited(store, async (trx, record) => {
     const id = await insertEvent(trx, event, state, organisation);
     await insertFieldReport(trx, id, review);
     const matched = new Set(duplicates.map((d) => d.key));
@@ -306,16 +306,14 @@ export async function submitReport(
       candidates.filter((c) => matched.has(c.key)),
       now,
     );
-    await appendAudit(trx, [
-      {
-        at: now,
-        actor: describePrincipal(principal),
-        action: 'create',
-        itemType: 'field-report',
-        itemId: key,
-        detail: { country: event.countryId, tlp: event.sharing, organisation, state },
-      },
-    ]);
+    record({
+      at: now,
+      actor: principal,
+      action: 'create',
+      itemType: 'field-report',
+      itemId: key,
+      detail: { country: event.countryId, tlp: event.sharing, organisation, state },
+    });
     return id;
   });
   const refresh = await monitor.stored(
@@ -380,7 +378,7 @@ export async function reviewReport(
       });
     }
   }
-  await store.db.transaction().execute(async (trx) => {
+  await audited(store, async (trx, record) => {
     await updateReview(trx, report.event.id, {
       state: r.state as ReviewState,
       reviewedBy: r.by,
@@ -388,16 +386,14 @@ export async function reviewReport(
       note: r.note ?? null,
       duplicateOf,
     });
-    await appendAudit(trx, [
-      {
-        at: now,
-        actor: describePrincipal(principal),
-        action: 'review',
-        itemType: 'field-report',
-        itemId: id,
-        detail: { state: r.state, by: r.by, duplicateOf },
-      },
-    ]);
+    record({
+      at: now,
+      actor: principal,
+      action: 'review',
+      itemType: 'field-report',
+      itemId: id,
+      detail: { state: r.state, by: r.by, duplicateOf },
+    });
   });
   const refresh = await monitor.refresh(report.event.countryId, now.slice(0, 10), now);
   const [updated] = await listFieldReports(store.db, principal, { key: id });
