@@ -1,7 +1,16 @@
 import { strict as assert } from 'node:assert';
+import { dirname, join } from 'node:path';
 import { after, before, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { EscalationEvent } from '../../src/core/escalation/types.js';
+import { NEEDS_PARTS } from '../../src/core/planning/needs.js';
+import type { NeedsDocument } from '../../src/core/planning/needs.js';
+import { acknowledge, resolve } from '../../src/services/alerts.js';
 import { verifyAudit } from '../../src/services/audit.js';
+import { importCapacity } from '../../src/services/capacity.js';
 import { advanceCase, openCase } from '../../src/services/cases.js';
+import { loadCountryRegistry } from '../../src/services/countries.js';
+import { EscalationMonitor } from '../../src/services/escalation.js';
 import {
   AuthenticationError,
   MAX_FAILED_SIGN_INS,
@@ -19,6 +28,11 @@ import {
   signOut,
   switchOrganisation,
 } from '../../src/services/identity.js';
+import { editNeedsAssessment, saveNeedsVersion } from '../../src/services/needs.js';
+import { addAnalystOverride, withdrawAnalystOverride } from '../../src/services/overrides.js';
+import { setSituation, withdrawSituation } from '../../src/services/planning.js';
+import { reviewReport, submitReport } from '../../src/services/reports.js';
+import type { ReportInput } from '../../src/services/reports.js';
 import { shareWith, withdrawAgreement } from '../../src/services/sharing.js';
 import { raiseAlert } from '../../src/store/alerts-repository.js';
 import { listAudit } from '../../src/store/audit-repository.js';
@@ -26,6 +40,8 @@ import type { Store } from '../../src/store/database.js';
 import { AUDIT_UNAVAILABLE, failAuditAppends, tableRows } from '../support/failing-audit.js';
 import { onEveryStore } from '../support/stores.js';
 
+const here = dirname(fileURLToPath(import.meta.url));
+const registry = loadCountryRegistry();
 const T0 = '2026-04-01T10:00:00.000Z';
 const PASSWORD = 'correct horse battery staple';
 const TABLES = [
@@ -37,6 +53,17 @@ const TABLES = [
   'sharing_agreements',
   'cases',
   'case_steps',
+  'factor_overrides',
+  'situation_overrides',
+  'needs_assessments',
+  'capacity_actors',
+  'capacity_entries',
+  'capacity_links',
+  'events',
+  'field_reports',
+  'escalation_status',
+  'alerts',
+  'webhook_deliveries',
   'audit_log',
 ] as const;
 
@@ -44,7 +71,7 @@ function at(minutes: number): string {
   return new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 }
 
-onEveryStore('identity, sharing and case writes with their audit entries', (target) => {
+onEveryStore('writes with their audit entries', (target) => {
   let store: Store;
   before(async () => {
     store = await target.fresh();
@@ -56,9 +83,9 @@ onEveryStore('identity, sharing and case writes with their audit entries', (targ
   });
 
   /**
-   * Runs `write` once with every audit append failing, which must leave every identity,
-   * sharing and case table as it was, then for real, which must append exactly the
-   * entries `actions`, and returns what the real run returned.
+   * Runs `write` once with every audit append failing, which must leave every table a
+   * service writes as it was, then for real, which must append exactly the entries
+   * `actions`, and returns what the real run returned.
    */
   async function allOrNothing<T>(
     label: string,
@@ -206,6 +233,137 @@ onEveryStore('identity, sharing and case writes with their audit entries', (targ
     await allOrNothing('case step started', ['start'], () =>
       advanceCase(store, SYSTEM, opened.id, { action: 'start', now: at(17) }),
     );
+
+    const verified = await verifyAudit(store, SYSTEM);
+    assert.equal(verified.ok, true, JSON.stringify(verified.broken));
+    assert.equal(verified.entries, (await listAudit(store.db)).length);
+  });
+
+  it('stores judgements, planning, reports and alerts with their entries or not at all', async () => {
+    // GREEN items: reading one back (to withdraw or edit it) is not audited, so the run
+    // without audit appends fails at the write itself.
+    const override = await allOrNothing('new override', ['create'], () =>
+      addAnalystOverride(store, SYSTEM, {
+        framework: 'preconditions-2011',
+        countryId: 'ssd',
+        factorId: 'rule-of-law',
+        severity: 3,
+        reason: 'courts closed in two states',
+        source: 'field visit',
+        by: 'kofi',
+        organisation: 'field',
+        tlp: 'GREEN',
+        now: new Date(at(20)),
+      }),
+    );
+    await allOrNothing('withdrawn override', ['withdraw'], () =>
+      withdrawAnalystOverride(store, SYSTEM, override.id, new Date(at(21))),
+    );
+
+    const judgement = await allOrNothing('situation judgement', ['create'], () =>
+      setSituation(store, SYSTEM, {
+        countryId: 'ssd',
+        situation: 'communal-violence',
+        reason: 'cattle raids between two communities',
+        source: 'field visit',
+        by: 'kofi',
+        organisation: 'field',
+        tlp: 'GREEN',
+        now: new Date(at(22)),
+      }),
+    );
+    await allOrNothing('withdrawn situation judgement', ['withdraw'], () =>
+      withdrawSituation(store, SYSTEM, judgement.id, new Date(at(23))),
+    );
+
+    const parts = Object.fromEntries(
+      NEEDS_PARTS.map((p) => [p, []]),
+    ) as unknown as NeedsDocument['parts'];
+    const doc: NeedsDocument = { countryId: 'ken', name: 'Kenya', asOf: '2026-03-31', parts };
+    const save = { by: 'kofi', note: 'first draft', organisation: 'field', tlp: 'GREEN' as const };
+    const v1 = await allOrNothing('needs assessment', ['create'], () =>
+      saveNeedsVersion(store, SYSTEM, doc, { ...save, now: new Date(at(24)) }),
+    );
+    assert.equal(v1.version, 1);
+    const v2 = await allOrNothing('edited needs assessment', ['create'], () =>
+      editNeedsAssessment(
+        store,
+        SYSTEM,
+        'ken',
+        [{ op: 'add', part: 'activities', text: 'County peace committees meet monthly' }],
+        { by: 'kofi', note: 'after a field visit', now: new Date(at(25)) },
+      ),
+    );
+    assert.equal(v2.version, 2, 'the failed edit took no version number');
+
+    const map = join(here, '..', '..', 'content', 'capacity', 'example-map.csv');
+    await allOrNothing('capacity map import', ['import'], () =>
+      importCapacity(store, registry, SYSTEM, map, { tlp: 'GREEN', now: new Date(at(26)) }),
+    );
+
+    // Two massacres two days apart: the second raises alerts, from the monitor's own write.
+    const monitor = await EscalationMonitor.open(store);
+    const massacre = (date: string): ReportInput => ({
+      country: 'cod',
+      date,
+      category: 'violence.against-civilians.attack',
+      place: { name: `Village ${date}`, latitude: Number(date.slice(8)) / 4, longitude: 30.5 },
+      perpetrators: ['Local militia:identity-militia'],
+      targets: ['Villagers:civilians'],
+      civilianTargeted: true,
+      deaths: { best: 12 },
+      accountability: 'none-known',
+      reportedBy: 'monitor 7',
+      sharing: 'GREEN',
+      organisation: 'field',
+    });
+    const first = await allOrNothing('field report', ['create'], () =>
+      submitReport(store, SYSTEM, registry, monitor, massacre('2026-03-20'), { now: at(27) }),
+    );
+    assert.deepEqual(first.refresh.alerts, []);
+    await allOrNothing('field report review', ['review'], () =>
+      reviewReport(store, SYSTEM, monitor, first.report.event.key, {
+        state: 'verified',
+        by: 'kofi',
+        now: at(28),
+      }),
+    );
+    const second = await allOrNothing(
+      'field report raising alerts',
+      ['create', 'raise', 'raise'],
+      () => submitReport(store, SYSTEM, registry, monitor, massacre('2026-03-22'), { now: at(29) }),
+    );
+    const flag = second.refresh.alerts.find((a) => a.kind === 'red-flag');
+    assert.ok(flag, JSON.stringify(second.refresh.alerts));
+    await allOrNothing('acknowledged alert', ['acknowledge'], () =>
+      acknowledge(store, SYSTEM, flag.id, 'kofi', at(30)),
+    );
+    await allOrNothing('resolved alert', ['resolve'], () =>
+      resolve(store, SYSTEM, flag.id, 'kofi', at(31)),
+    );
+    // Events stored by the monitor itself (as an import does): the second raises alerts,
+    // stored with the event and the country's status, or none of them is.
+    const attack = (day: string): EscalationEvent => ({
+      source: 'report',
+      sourceId: `audited-${day}`,
+      countryId: 'caf',
+      date: { start: day, end: day, precision: 'day' },
+      place: { precision: 'country' },
+      actors: [{ name: 'Armed group', type: 'rebels', side: 'a' }],
+      category: 'violence.against-civilians.attack',
+      civilianTargeted: true,
+      deaths: { best: 12, low: 12, high: 12 },
+      accountability: 'none-known',
+      sources: [],
+      reliability: 'medium',
+      sharing: 'CLEAR',
+      provenance: { recordedAt: at(32) },
+    });
+    assert.deepEqual((await monitor.record(attack('2026-03-24'), '2026-03-24', at(32))).alerts, []);
+    const raised = await allOrNothing('event raising alerts', ['raise', 'raise'], () =>
+      monitor.record(attack('2026-03-26'), '2026-03-26', at(33)),
+    );
+    assert.ok(raised.alerts.some((a) => a.kind === 'red-flag'));
 
     const verified = await verifyAudit(store, SYSTEM);
     assert.equal(verified.ok, true, JSON.stringify(verified.broken));
