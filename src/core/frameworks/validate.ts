@@ -11,6 +11,7 @@ import type {
   TierCutPoints,
   Transform,
 } from './types.js';
+import { unknownFields } from '../validation.js';
 import { MAX_SEVERITY, TIERS } from './types.js';
 
 /** One problem in a framework file: where (`groups[2].factors[1].weight`) and what. */
@@ -133,16 +134,9 @@ function at(base: string, key: string | number): string {
   return base ? `${base}.${key}` : key;
 }
 
-/**
- * Reports every key of `obj` not in `allowed`: a misspelt field (`floor` for `floors`) would
- * otherwise be ignored without a word and the framework scored without it.
- */
+/** Reports every key of `obj` not in `allowed`, at its path (see `core/validation.ts`). */
 function onlyKeys(ctx: Ctx, obj: Json, base: string, allowed: readonly string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      ctx.fail(at(base, key), `unknown field (expected one of ${allowed.join(', ')})`);
-    }
-  }
+  for (const u of unknownFields(obj, allowed)) ctx.fail(at(base, u.key), u.message);
 }
 
 function str(ctx: Ctx, obj: Json, key: string, base: string, pattern?: RegExp): string | undefined {
