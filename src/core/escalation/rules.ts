@@ -1,3 +1,4 @@
+import { unknownFields } from '../validation.js';
 import { isCategory, isCategoryPattern } from './taxonomy.js';
 import type { EventCategory } from './taxonomy.js';
 import { ACTOR_TYPES, EVENT_SOURCES, RELIABILITIES } from './types.js';
@@ -167,7 +168,7 @@ const VARIABLE = /^[a-z0-9-]+:\S+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Checks a parsed rules file: the schema above, unknown keys (typos), known categories and
+ * Checks a parsed rules file: the schema above, unknown fields (typos), known categories and
  * actor types, positive windows and thresholds, unique ids, `requires` naming indicators
  * defined earlier (so there are no cycles), instability levels in increasing order with
  * decreasing factors. Pure; collects every issue.
@@ -507,11 +508,9 @@ class Validator {
     return false;
   }
 
+  /** Flags keys outside `allowed`, so that a misspelt field is not silently ignored. */
   keys(x: Json, path: string, allowed: readonly string[]): void {
-    for (const k of Object.keys(x)) {
-      if (!allowed.includes(k))
-        this.fail(at(path, k), `unknown key (expected one of ${allowed.join(', ')})`);
-    }
+    for (const u of unknownFields(x, allowed)) this.fail(at(path, u.key), u.message);
   }
 
   str(x: Json, key: string, base: string, pattern?: RegExp): string | undefined {

@@ -1,4 +1,5 @@
 import { STAGES } from '../escalation/rules.js';
+import { unknownFields } from '../validation.js';
 import type { Stage } from '../escalation/rules.js';
 import {
   ACTOR_KINDS,
@@ -22,7 +23,7 @@ import type {
 
 /**
  * Validation of the toolkit and lessons content files (`content/toolkit/`): the schema of
- * `types.ts`, unknown keys (typos), enums, unique ids and cross references. Pure: the
+ * `types.ts`, unknown fields (typos), enums, unique ids and cross references. Pure: the
  * references to check against are passed in.
  */
 
@@ -154,11 +155,7 @@ class ContentReader {
 
   /** Flags keys outside `allowed`, so that a misspelt optional field is not silently ignored. */
   only(obj: Json, path: string, allowed: readonly string[]): void {
-    for (const name of Object.keys(obj)) {
-      if (!allowed.includes(name)) {
-        this.issue(key(path, name), `unknown key (expected one of ${allowed.join(', ')})`);
-      }
-    }
+    for (const u of unknownFields(obj, allowed)) this.issue(key(path, u.key), u.message);
   }
 
   text(obj: Json, name: string, path: string, pattern?: RegExp): string | undefined {

@@ -95,4 +95,42 @@ describe('rules validation', () => {
       'a forward reference in requires is refused',
     );
   });
+
+  it('refuses a misspelt field at every level, with its path and the expected fields', () => {
+    const bad = rulesJson() as {
+      changelog: Record<string, unknown>[];
+      instability: { levels: Record<string, unknown>[] };
+      indicators: Record<string, unknown>[];
+    };
+    bad.changelog[0]!.note = 'changes, misnamed';
+    bad.instability.levels[0]!.facter = 0.5;
+    const accel = bad.indicators.find((i) => i.id === 'mobilisation-acceleration')!;
+    (accel.requires as Record<string, unknown>).anyof = ['militias'];
+    (bad.indicators[0]!.match as Record<string, unknown>).minDeath = 5;
+    const v = validateRules(bad);
+    assert.ok(!v.ok);
+    const i = bad.indicators.indexOf(accel);
+    assert.deepEqual(
+      v.issues.filter((x) => x.message.startsWith('unknown field')),
+      [
+        {
+          path: 'changelog[0].note',
+          message: 'unknown field (expected one of version, date, changes)',
+        },
+        {
+          path: 'instability.levels[0].facter',
+          message: 'unknown field (expected one of level, minEvents, factor)',
+        },
+        {
+          path: 'indicators[0].match.minDeath',
+          message:
+            'unknown field (expected one of categories, civilianTargeted, perpetrators, targets, minDeaths, maxDeaths, sources, minReliability)',
+        },
+        {
+          path: `indicators[${i}].requires.anyof`,
+          message: 'unknown field (expected one of anyOf, instability)',
+        },
+      ],
+    );
+  });
 });

@@ -223,7 +223,7 @@ describe('validateToolkit', () => {
     ]);
   });
 
-  it('flags unknown keys, missing fields, repeated list entries and a non-object root', () => {
+  it('flags unknown fields, missing fields, repeated list entries and a non-object root', () => {
     const issues = toolkitIssues((t) => {
       t.measures[0].timeToEfect = 'days';
       delete t.measures[1].summary;
@@ -234,6 +234,10 @@ describe('validateToolkit', () => {
       'measures[1].backfires[1]',
       'measures[1].summary',
     ]);
+    assert.match(
+      message(issues, 'measures[0].timeToEfect'),
+      /^unknown field \(expected one of id, title, agenda, .*, cases\)$/,
+    );
     const root = validateToolkit([], refs);
     assert.deepEqual(root.ok ? [] : root.issues, [
       { path: '(root)', message: 'expected an object' },
@@ -269,6 +273,36 @@ describe('validateLessons', () => {
     ]);
     assert.match(message(issues, 'cases[0].countryId'), /unknown country "xyz"/);
     assert.match(message(issues, 'cases[0].actions[1].measure'), /unknown measure "measure-q"/);
+  });
+
+  it('refuses a misspelt field at every level of both files, with its path', () => {
+    const toolkit = toolkitIssues((t) => {
+      t.changelog[0].notes = 'First.';
+      t.measures[0].answers.indicator = ['militias'];
+      t.measures[0].fits.notes = 'Where.';
+      t.measures[0].tensions[0].mesure = 'measure-b';
+    });
+    const unknown = (issues: readonly ContentIssue[]) =>
+      issues.filter((i) => i.message.startsWith('unknown field')).map((i) => [i.path, i.message]);
+    assert.deepEqual(unknown(toolkit), [
+      ['changelog[0].notes', 'unknown field (expected one of version, date, note)'],
+      ['measures[0].answers.indicator', 'unknown field (expected one of factors, indicators)'],
+      ['measures[0].fits.notes', 'unknown field (expected one of situations, stages, note)'],
+      ['measures[0].tensions[0].mesure', 'unknown field (expected one of measure, note)'],
+    ]);
+    const lessons = lessonsIssues((l) => {
+      l.cases[0].country = 'rwa';
+      l.cases[0].actions[0].who = 'Someone';
+      l.cases[0].sources[0].link = 'https://example.org/';
+    });
+    assert.deepEqual(
+      unknown(lessons).map(([path]) => path),
+      ['cases[0].country', 'cases[0].actions[0].who', 'cases[0].sources[0].link'],
+    );
+    assert.equal(
+      message(lessons, 'cases[0].sources[0].link'),
+      'unknown field (expected one of title, citation, url)',
+    );
   });
 
   it('rejects a duplicate case id and an empty action list', () => {
