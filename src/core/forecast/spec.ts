@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { unknownFields } from '../validation.js';
 
 /**
  * Model families the forecast service can fit: elastic-net logistic regression (the
@@ -97,11 +98,38 @@ export type ModelSpec = SingleModelSpec | EnsembleSpec;
 /** Where a spec's references go: the validated specification of another id, or an error. */
 export type SpecResolver = (id: string) => ModelSpec;
 
+/** The fields of a specification file, by family (every other field is refused). */
+const HEADER_FIELDS = ['id', 'version', 'title', 'description', 'changelog', 'family', 'topN'];
+const DATA_FIELDS = ['source', 'outcome', 'horizonYears', 'onset', 'predictors', 'missing', 'seed'];
+const FIELDS: Record<ModelFamily, readonly string[]> = {
+  'elastic-net-logistic': [...HEADER_FIELDS, ...DATA_FIELDS, 'alpha', 'folds', 'lambdaRule'],
+  'gradient-boosting': [
+    ...HEADER_FIELDS,
+    ...DATA_FIELDS,
+    'trees',
+    'depth',
+    'learningRate',
+    'subsample',
+    'minLeafHessian',
+    'l2',
+    'bins',
+    'folds',
+  ],
+  ensemble: [...HEADER_FIELDS, 'members'],
+};
+const CHANGELOG_FIELDS = ['version', 'date', 'note'];
+const MEMBER_FIELDS = ['spec', 'weight'];
+
+/** How the validator refuses a field outside `allowed` of the object at `path`. */
+type OnlyFields = (obj: object, path: string, allowed: readonly string[]) => void;
+
 /**
  * Checks a parsed spec and returns it typed. Errors name the file and the offending path
- * (`predictors[3]`, `members[1].spec`). `known`, when given, is the set of variable names
- * available in the store for the spec's source (without the `source:` prefix): unknown names
- * are rejected. `resolve` loads the members of an ensemble (required for one).
+ * (`predictors[3]`, `members[1].spec`); a field its family does not have is refused at any
+ * level (`changelog[0].notes: unknown field (expected one of version, date, note)`).
+ * `known`, when given, is the set of variable names available in the store for the spec's
+ * source (without the `source:` prefix): unknown names are rejected. `resolve` loads the
+ * members of an ensemble (required for one).
  */
 export function validateModelSpec(
   raw: unknown,
@@ -114,6 +142,10 @@ export function validateModelSpec(
       `${path}: invalid value${got === undefined ? '' : ` ${JSON.stringify(got)}`}`,
       { file, expected },
     );
+  };
+  const only: OnlyFields = (obj, path, allowed) => {
+    const [u] = unknownFields(obj, allowed);
+    if (u) throw new InputError(`${path ? `${path}.${u.key}` : u.key}: ${u.message}`, { file });
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     fail('(root)', 'a JSON object');
@@ -132,9 +164,14 @@ export function validateModelSpec(
   const family = str('family');
   if (family !== 'elastic-net-logistic' && family !== 'gradient-boosting' && family !== 'ensemble')
     fail('family', '"elastic-net-logistic", "gradient-boosting" or "ensemble"', family);
+  only(o, '', FIELDS[family as ModelFamily]);
   const changelog = Array.isArray(o.changelog)
     ? (o.changelog as ModelSpec['changelog'])
     : fail('changelog', 'a list');
+  changelog.forEach((entry: unknown, i) => {
+    if (typeof entry === 'object' && entry !== null)
+      only(entry, `changelog[${i}]`, CHANGELOG_FIELDS);
+  });
   const header = {
     id,
     version: num('version', (n) => Number.isInteger(n) && n > 0, 'a positive whole number'),
@@ -143,7 +180,7 @@ export function validateModelSpec(
     changelog,
     topN: num('topN', (n) => Number.isInteger(n) && n >= 1, 'a positive whole number'),
   };
-  if (family === 'ensemble') return validateEnsemble(o, header, fail, resolve);
+  if (family === 'ensemble') return validateEnsemble(o, header, fail, only, resolve);
 
   const missing = str('missing');
   if (missing !== 'complete-cases' && missing !== 'impute-mean')
@@ -206,6 +243,7 @@ function validateEnsemble(
   o: Record<string, unknown>,
   header: Pick<ModelSpec, 'id' | 'version' | 'title' | 'description' | 'changelog' | 'topN'>,
   fail: (path: string, expected: string, got?: unknown) => never,
+  only: OnlyFields,
   resolve: SpecResolver | undefined,
 ): EnsembleSpec {
   if (!Array.isArray(o.members) || o.members.length < 2)
@@ -215,6 +253,7 @@ function validateEnsemble(
     const at = `members[${i}]`;
     if (typeof m !== 'object' || m === null || Array.isArray(m))
       fail(at, '{"spec": id, "weight": number}', m);
+    only(m as object, at, MEMBER_FIELDS);
     const { spec: ref, weight } = m as Record<string, unknown>;
     if (typeof ref !== 'string' || ref === '') fail(`${at}.spec`, 'the id of a specification', ref);
     if (ref === header.id) fail(`${at}.spec`, 'another specification than the ensemble', ref);

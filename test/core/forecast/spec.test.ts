@@ -95,6 +95,51 @@ describe('validateModelSpec', () => {
     rejects(raw(gbm, { bins: 256 }), 'bins', /from 2 to 255/);
   });
 
+  it('refuses a field the family does not have, at every level', () => {
+    const unknown = (json: unknown, path: string, fields: string) =>
+      assert.throws(
+        () => validateModelSpec(json, 'models/x.json', undefined, members),
+        (error: unknown) => {
+          assert.ok(error instanceof InputError, String(error));
+          assert.equal(error.file, 'models/x.json');
+          assert.equal(
+            error.message,
+            `models/x.json: ${path}: unknown field (expected one of ${fields})`,
+          );
+          return true;
+        },
+      );
+    const header = 'id, version, title, description, changelog, family, topN';
+    const data = 'source, outcome, horizonYears, onset, predictors, missing, seed';
+    unknown(
+      raw(en, { lamdaRule: '1se' }),
+      'lamdaRule',
+      `${header}, ${data}, alpha, folds, lambdaRule`,
+    );
+    unknown(
+      raw(gbm, { alpha: 0.5 }),
+      'alpha',
+      `${header}, ${data}, trees, depth, learningRate, subsample, minLeafHessian, l2, bins, folds`,
+    );
+    unknown({ ...ensemble, predictors: ['a'] }, 'predictors', `${header}, members`);
+    unknown(
+      raw(en, { changelog: [{ version: 1, date: '2026-01-01', notes: 'First.' }] }),
+      'changelog[0].notes',
+      'version, date, note',
+    );
+    unknown(
+      {
+        ...ensemble,
+        members: [
+          { spec: 'test-enet', weight: 1 },
+          { spec: 'test-gbm', wieght: 1 },
+        ],
+      },
+      'members[1].wieght',
+      'spec, weight',
+    );
+  });
+
   it('rejects names the store does not have', () => {
     const known = new Set(['year', 'a', 'b', 'c', 'y2', 'onset']);
     rejects(
