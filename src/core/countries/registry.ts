@@ -1,3 +1,4 @@
+import { unknownFields } from '../validation.js';
 import { nameKeys } from './normalise-name.js';
 import {
   CODE_SYSTEMS,
@@ -243,18 +244,50 @@ export class CountryRegistry {
   }
 }
 
+/** The fields of registry entries (`Country`, its codes and back-casts, `NonCountryName`). */
+const COUNTRY_FIELDS = [
+  'id',
+  'name',
+  'from',
+  'to',
+  'codes',
+  'aliases',
+  'predecessors',
+  'successors',
+  'extraCodes',
+  'backcastTo',
+  'note',
+];
+const CODE_FIELDS = ['system', 'code', 'from', 'to', 'note'];
+const BACKCAST_FIELDS = ['country', 'from', 'to', 'note'];
+const NON_COUNTRY_FIELDS = ['name', 'reason', 'aliases', 'codes'];
+const NON_COUNTRY_CODE_FIELDS = ['system', 'code'];
+
+/** A message for each key of `obj` outside `allowed`, placed by `at(key)`; none if no object. */
+function unknownIn(
+  obj: unknown,
+  allowed: readonly string[],
+  at: (key: string) => string,
+): string[] {
+  if (typeof obj !== 'object' || obj === null) return [];
+  return unknownFields(obj, allowed).map((u) => `${at(u.key)}: ${u.message}`);
+}
+
 /**
  * Checks registry content. Returns one message per problem, naming the entry (index and id)
- * and the field: duplicate or malformed ids, years out of order, codes malformed for their
- * system, the same code valid for two countries (or twice for one) in overlapping years,
- * unknown or one-sided predecessor/successor links, back-casts that are not onto a
- * predecessor existing over the years, before the state itself. Empty when all is well.
+ * and the field: fields the schema does not know, at any level (`countries[3] (id "rus"):
+ * codes[0].form: unknown field (expected one of …)`), duplicate or malformed ids, years out
+ * of order, codes malformed for their system, the same code valid for two countries (or
+ * twice for one) in overlapping years, unknown or one-sided predecessor/successor links,
+ * back-casts that are not onto a predecessor existing over the years, before the state
+ * itself. Empty when all is well.
  */
 export function validateCountries(countries: readonly Country[]): string[] {
   const messages: string[] = [];
   const where = (i: number) => `countries[${i}] (id "${String(countries[i]?.id)}")`;
   const seen = new Map<string, number>();
   countries.forEach((c, i) => {
+    messages.push(...unknownIn(c, COUNTRY_FIELDS, (key) => `${where(i)}: ${key}`));
     if (typeof c.id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(c.id)) {
       messages.push(
         `${where(i)}: id: expected a lower-case slug such as "rus" or "serbia-kingdom"`,
@@ -292,6 +325,7 @@ export function validateCountries(countries: readonly Country[]): string[] {
     for (const [field, codes] of lists) {
       codes.forEach((code, j) => {
         const at = `${where(i)}: ${field}[${j}]`;
+        messages.push(...unknownIn(code, CODE_FIELDS, (key) => `${at}.${key}`));
         const systems: readonly string[] = field === 'codes' ? CODE_SYSTEMS : EXTRA_CODE_SYSTEMS;
         if (!systems.includes(code.system)) {
           messages.push(
@@ -352,6 +386,7 @@ function checkBackcasts(
   const predecessors: readonly string[] = Array.isArray(c.predecessors) ? c.predecessors : [];
   const messages: string[] = [];
   list.forEach((b, j) => {
+    messages.push(...unknownIn(b, BACKCAST_FIELDS, (key) => `${where}: backcastTo[${j}].${key}`));
     const at = `${where}: backcastTo[${j}] (${String(b.country)} ${b.from}-${b.to})`;
     const span = checkSpan(b, `${at}: from/to`);
     if (typeof b.from !== 'number' || typeof b.to !== 'number')
@@ -382,7 +417,8 @@ function checkBackcasts(
 
 /**
  * Checks the non-country list against the countries: each entry needs a name and a reason,
- * and no name or code may also belong to a country (a row would then be ambiguous).
+ * has no field the schema does not know, and no name or code may also belong to a country
+ * (a row would then be ambiguous).
  * Messages name the entry (index and name) and the field; empty when all is well.
  */
 export function validateNonCountryNames(
@@ -404,6 +440,7 @@ export function validateNonCountryNames(
   const seen = new Map<string, number>();
   nonCountries.forEach((e, i) => {
     const at = `non-country names[${i}] ("${String(e.name)}")`;
+    messages.push(...unknownIn(e, NON_COUNTRY_FIELDS, (key) => `${at}: ${key}`));
     if (typeof e.name !== 'string' || e.name.trim() === '') {
       messages.push(`${at}: name: expected a non-empty name`);
     }
@@ -422,6 +459,9 @@ export function validateNonCountryNames(
       seen.set(key, i);
     }
     (e.codes ?? []).forEach((code, j) => {
+      messages.push(
+        ...unknownIn(code, NON_COUNTRY_CODE_FIELDS, (key) => `${at}: codes[${j}].${key}`),
+      );
       if (!(CODE_SYSTEMS as readonly string[]).includes(code.system)) {
         messages.push(
           `${at}: codes[${j}]: system "${String(code.system)}": expected one of ${CODE_SYSTEMS.join(', ')}`,

@@ -9,7 +9,12 @@ import {
   validateCountries,
   validateNonCountryNames,
 } from '../../../src/core/countries/registry.js';
-import type { Country, NonCountryName } from '../../../src/core/countries/types.js';
+import type {
+  Backcast,
+  Country,
+  CountryCode,
+  NonCountryName,
+} from '../../../src/core/countries/types.js';
 import { InputError } from '../../../src/core/errors.js';
 import { countriesDir, loadCountryRegistry } from '../../../src/services/countries.js';
 
@@ -417,6 +422,39 @@ describe('validation', () => {
       'countries[1] (id "rump"): backcastTo[2] (other 1960-1970): country: expected one of its predecessors (fed)',
       'countries[1] (id "rump"): backcastTo[3] (fed 1900-1950): note: expected why',
       'countries[1] (id "rump"): backcastTo[3] (fed 1900-1950): "fed" did not exist in all those years (1918-2006)',
+    ]);
+  });
+
+  test('a field the schema does not know is refused at every level, with its path', () => {
+    // Misspelt keys as a hand-edited file would have them (the types do not allow them).
+    const messages = validateCountries([
+      base('old', {
+        to: 1991,
+        successors: ['new'],
+        codes: [{ system: 'cow', code: '365', form: 1816 } as unknown as CountryCode],
+        alias: ['Old'],
+      } as Partial<Country>),
+      base('new', {
+        from: 1992,
+        predecessors: ['old'],
+        backcastTo: [{ country: 'old', from: 1980, to: 1991, notes: 'why' } as unknown as Backcast],
+      }),
+    ]);
+    assert.deepEqual(messages, [
+      'countries[0] (id "old"): alias: unknown field (expected one of id, name, from, to, codes, aliases, predecessors, successors, extraCodes, backcastTo, note)',
+      'countries[0] (id "old"): codes[0].form: unknown field (expected one of system, code, from, to, note)',
+      'countries[1] (id "new"): backcastTo[0].notes: unknown field (expected one of country, from, to, note)',
+      'countries[1] (id "new"): backcastTo[0] (old 1980-1991): note: expected why',
+    ]);
+    const non = [
+      { name: 'World', reason: 'aggregate', codes: [{ sytem: 'iso3', code: 'WLD' }] },
+      { name: 'Euro area', reasons: 'aggregate' },
+    ] as unknown as NonCountryName[];
+    assert.deepEqual(validateNonCountryNames(non, []).slice(0, 4), [
+      'non-country names[0] ("World"): codes[0].sytem: unknown field (expected one of system, code)',
+      'non-country names[0] ("World"): codes[0]: system "undefined": expected one of cow, gw, iso3, iso2, isoN, vdem, vdemText',
+      'non-country names[1] ("Euro area"): reasons: unknown field (expected one of name, reason, aliases, codes)',
+      'non-country names[1] ("Euro area"): reason: expected why it is not a country',
     ]);
   });
 
