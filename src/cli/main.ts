@@ -36,7 +36,6 @@ import { registerIdentityCommands } from './commands/identity.js';
 import { registerPlanCommands } from './commands/plan.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
-const SYNC_EVENT_KINDS = DETECTABLE_EVENT_KINDS;
 
 /**
  * Runs the `lens` command with `argv` (without node and script); returns the exit code.
@@ -186,7 +185,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--only <kinds...>',
-      `only these kinds (${KINDS.join(', ')}; from a folder also the event kinds ${SYNC_EVENT_KINDS.join(', ')})`,
+      `only these kinds (${KINDS.join(', ')}; from a folder also the event kinds ${DETECTABLE_EVENT_KINDS.join(', ')})`,
     )
     .option(
       '--from <dir-or-url>',
@@ -306,9 +305,9 @@ async function runSync(
   opts: { only?: string[]; from?: string; sources?: string; format: Format },
 ): Promise<SyncReport> {
   const only = opts.only?.map((k) => {
-    if (!KINDS.includes(k as SourceKind) && !SYNC_EVENT_KINDS.includes(k as EventKind)) {
+    if (!KINDS.includes(k as SourceKind) && !DETECTABLE_EVENT_KINDS.includes(k as EventKind)) {
       throw new InputError(`unknown kind "${k}" in --only`, {
-        expected: `one of ${[...KINDS, ...SYNC_EVENT_KINDS].join(', ')}`,
+        expected: `one of ${[...KINDS, ...DETECTABLE_EVENT_KINDS].join(', ')}`,
       });
     }
     return k as SourceKind | EventKind;

@@ -5,6 +5,7 @@ import { Transform, pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import type { CastingContext } from 'csv-parse';
 import { InputError } from '../core/errors.js';
+import { sniffFormat } from './spreadsheet.js';
 import type { OnProgress } from './types.js';
 
 /**
@@ -219,6 +220,21 @@ export async function readCsvHeader(file: string): Promise<readonly string[]> {
   const table = await CsvTable.open(file, { encoding: 'latin1' });
   await table.close();
   return table.header;
+}
+
+/**
+ * The header of a file if it is a text table (see `readCsvHeader`); undefined for a binary
+ * file (spreadsheet, archive) or text that is not a readable CSV. For recognising formats
+ * by their columns.
+ */
+export async function textTableHeader(file: string): Promise<readonly string[] | undefined> {
+  if ((await sniffFormat(file)) !== 'text') return undefined;
+  try {
+    return await readCsvHeader(file);
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
 }
 
 interface ParseState {

@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { coupsCountryYear } from './coups-cy.js';
 import { coupsPowellThyne } from './coups-pt.js';
-import { readCsvHeader } from './csv.js';
+import { textTableHeader } from './csv.js';
 import { epr } from './epr.js';
 import { ewpBase } from './ewp-base.js';
 import { ewpEpisodes } from './ewp-episodes.js';
@@ -69,13 +69,9 @@ export async function detectKinds(path: string): Promise<SourceKind[]> {
     }
     return kinds;
   }
-  let header: ReadonlySet<string>;
-  try {
-    header = new Set(await readCsvHeader(path));
-  } catch (error) {
-    if (error instanceof InputError) return [];
-    throw error;
-  }
+  const columns = await textTableHeader(path);
+  if (!columns) return [];
+  const header = new Set(columns);
   return SOURCES.filter(
     (s) => s.signature.length > 0 && s.signature.every((column) => header.has(column)),
   ).map((s) => s.kind);
@@ -105,13 +101,9 @@ export async function detectKind(path: string): Promise<SourceKind | undefined> 
 export async function nearestFormat(
   path: string,
 ): Promise<{ kind: SourceKind; missing: string[] } | undefined> {
-  if ((await sniffFormat(path)) !== 'text') return undefined;
-  let header: ReadonlySet<string>;
-  try {
-    header = new Set(await readCsvHeader(path));
-  } catch {
-    return undefined;
-  }
+  const columns = await textTableHeader(path);
+  if (!columns) return undefined;
+  const header = new Set(columns);
   let best: { kind: SourceKind; missing: string[]; share: number } | undefined;
   for (const s of SOURCES) {
     if (s.signature.length === 0) continue;

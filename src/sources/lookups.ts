@@ -1,6 +1,4 @@
-import { InputError } from '../core/errors.js';
-import { readCsvHeader } from './csv.js';
-import { sniffFormat } from './spreadsheet.js';
+import { textTableHeader } from './csv.js';
 
 /**
  * A table publishers ship beside their data that is not data the lens stores: recognised by
@@ -31,14 +29,8 @@ export const LOOKUP_TABLES: readonly LookupTable[] = [
  * undefined for any other file. Judged by content only.
  */
 export async function lookupTable(path: string): Promise<string | undefined> {
-  if ((await sniffFormat(path)) !== 'text') return undefined;
-  let header: readonly string[];
-  try {
-    header = await readCsvHeader(path);
-  } catch (error) {
-    if (error instanceof InputError) return undefined;
-    throw error;
-  }
+  const header = await textTableHeader(path);
+  if (!header) return undefined;
   return LOOKUP_TABLES.find(
     (t) =>
       t.required.every((c) => header.includes(c)) && header.every((c) => t.columns.includes(c)),

@@ -1,6 +1,5 @@
 import { InputError } from '../../core/errors.js';
-import { readCsvHeader } from '../csv.js';
-import { sniffFormat } from '../spreadsheet.js';
+import { textTableHeader } from '../csv.js';
 import { acledApi, acledCsv } from './acled.js';
 import { gdeltEvents } from './gdelt.js';
 import type { EventKind, EventReader } from './types.js';
@@ -39,14 +38,9 @@ export function eventReader(kind: string): EventReader {
  * have no header and are imported by kind). InputError if several formats match.
  */
 export async function detectEventKind(path: string): Promise<EventKind | undefined> {
-  if ((await sniffFormat(path)) !== 'text') return undefined;
-  let header: ReadonlySet<string>;
-  try {
-    header = new Set(await readCsvHeader(path));
-  } catch (error) {
-    if (error instanceof InputError) return undefined;
-    throw error;
-  }
+  const columns = await textTableHeader(path);
+  if (!columns) return undefined;
+  const header = new Set(columns);
   const kinds = EVENT_READERS.filter((r) => r.signature?.every((c) => header.has(c))).map(
     (r) => r.kind,
   );
