@@ -383,7 +383,16 @@ const FACT_COLUMNS = [
   'relates_to',
   'reliability',
   'sharing',
+  'organisation',
 ] as const;
+
+/**
+ * The facts of an event with the organisation that owns it (null: public data, or none):
+ * what the monitor needs to give each reader the status computed from what they may see.
+ */
+export interface OwnedFacts extends EventFacts {
+  organisationId: string | null;
+}
 
 /**
  * The facts the engine reads, for one country or all, in no particular order, inside `db`
@@ -391,7 +400,7 @@ const FACT_COLUMNS = [
  * on the raw handle in array mode (the same connection, so also inside a transaction):
  * whole-world statuses read tens of thousands of rows, and row objects cost a third of it.
  */
-export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<EventFacts[]> {
+export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<OwnedFacts[]> {
   const part = (categories: readonly string[] | undefined, from: string | undefined) => {
     let query = db
       .selectFrom('events')
@@ -420,7 +429,7 @@ export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<Ev
   const rows = store.sqlite
     ? await readArrays(store.sqlite, db, query)
     : (await query.execute()).map((r) => FACT_COLUMNS.map((c) => r[c]));
-  const out: EventFacts[] = new Array(rows.length);
+  const out: OwnedFacts[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as unknown[];
     out[i] = {
@@ -439,6 +448,7 @@ export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<Ev
       relatesTo: r[13] as string | null,
       reliability: r[14] as Reliability,
       sharing: r[15] as Tlp,
+      organisationId: r[16] as string | null,
     };
   }
   return out;
