@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import { EscalationMonitor } from '../../src/services/escalation.js';
 import { createOrganisation } from '../../src/services/identity.js';
-import { reviewReport, submitReport } from '../../src/services/reports.js';
+import { exportReports, reports, reviewReport, submitReport } from '../../src/services/reports.js';
 import { shareWith } from '../../src/services/sharing.js';
 import { ANONYMOUS, SYSTEM } from '../../src/store/access.js';
 import type { Principal } from '../../src/store/access.js';
@@ -220,5 +220,47 @@ onEveryStore('escalation status per reader', (target) => {
     );
     assert.equal(own2.refresh.status.sharing, 'RED');
     assert.deepEqual(own2.refresh.status, (await monitor.statusAsOf(['ssd'], AS_OF, SYSTEM))[0]);
+  });
+
+  it("names a report's duplicates only to readers who may see them", async () => {
+    await shareWith(store, SYSTEM, { from: 'un-b', to: 'ngo-a', tlp: 'AMBER', now: NOW });
+    const report = (sharing: string, reportedBy: string) =>
+      submitReport(
+        store,
+        analyst('un-b'),
+        registry,
+        monitor,
+        {
+          country: 'caf',
+          date: '2024-02-10',
+          category: 'violence.against-civilians.attack',
+          place: { name: 'Bria', latitude: 6.54, longitude: 21.99 },
+          perpetrators: ['Ex-Seleka:rebels'],
+          targets: ['Villagers:civilians'],
+          deaths: { best: 5 },
+          reportedBy,
+          sharing,
+        },
+        { now: NOW },
+      );
+    const red = await report('RED', 'desk');
+    const amber = await report('AMBER', 'second source');
+    const key = amber.report.event.key;
+    const redKey = red.report.event.key;
+    assert.equal(amber.report.duplicateOf, redKey, 'its submitter sees the match');
+    const seen = async (p: Principal) => {
+      const [r] = await reports(store, p, { countryId: 'caf' }).then((l) =>
+        l.filter((x) => x.event.key === key),
+      );
+      return r && { duplicateOf: r.duplicateOf, candidates: r.candidates };
+    };
+    assert.deepEqual(await seen(analyst('un-b')), { duplicateOf: redKey, candidates: [redKey] });
+    // A partner reads the AMBER report under the agreement, not the RED one it repeats.
+    assert.deepEqual(await seen(analyst('ngo-a')), { duplicateOf: null, candidates: [] });
+    assert.deepEqual(await seen(fieldMonitor('un-b')), { duplicateOf: null, candidates: [] });
+    const [exported] = (await exportReports(store, analyst('un-b'), { countryId: 'caf' })).filter(
+      (x) => x.event.key === key,
+    );
+    assert.deepEqual([exported!.duplicateOf, exported!.candidates], [null, []], 'never in exports');
   });
 });
