@@ -107,9 +107,14 @@ function trustList(trust: WebhookTrust): BlockList {
 /**
  * Why `address` (an IP address) may not receive webhooks, or null when it may: internal
  * ranges (loopback, private, link-local, shared, multicast, reserved, documentation) and
- * this machine's own addresses are refused unless trusted.
+ * this machine's own addresses (`own`: its interfaces' addresses) are refused unless
+ * trusted.
  */
-export function refusal(address: string, trust: WebhookTrust): string | null {
+export function refusal(
+  address: string,
+  trust: WebhookTrust,
+  own: () => Set<string> = ownAddresses,
+): string | null {
   const bare = address
     .toLowerCase()
     .replace(/^\[|\]$/g, '')
@@ -130,8 +135,8 @@ export function refusal(address: string, trust: WebhookTrust): string | null {
       if (internal.check(bare, 'ipv6')) return `${address} is ${what}`;
     }
   }
-  const own = ownAddresses();
-  if (own.has(bare) || (v4 !== undefined && own.has(v4)))
+  const mine = own();
+  if (mine.has(bare) || (v4 !== undefined && mine.has(v4)))
     return `${address} is an address of this server`;
   return null;
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { after, before, it } from 'node:test';
 import type { EscalationEvent } from '../../src/core/escalation/types.js';
 import {
@@ -245,6 +246,12 @@ onEveryStore('webhooks', (target) => {
     assert.equal(refusal('127.0.0.1', LOCAL), null, 'a trusted one too');
     assert.match(String(refusal('127.0.0.2', LOCAL)), /loopback/, 'trust names addresses');
     assert.equal(refusal('10.9.8.7', { trusted: ['10.0.0.0/8'] }), null, 'or ranges');
+    // A server with a public address of its own does not post to itself.
+    const own = () => new Set(['8.8.4.4']);
+    assert.match(String(refusal('8.8.4.4', NONE, own)), /an address of this server/);
+    assert.match(String(refusal('::ffff:8.8.4.4', NONE, own)), /an address of this server/);
+    for (const i of Object.values(networkInterfaces()).flat())
+      if (i) assert.notEqual(refusal(i.address, NONE), null, `${i.address} of an interface`);
   });
 
   it('checks the target again at delivery, after resolving it, and never follows redirects', async () => {
