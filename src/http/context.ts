@@ -1,6 +1,6 @@
 import type { CountryRegistry } from '../core/countries/registry.js';
 import type { Store } from '../services/context.js';
-import { dataCoverage, dataVersion } from '../services/data.js';
+import { dataCoverage, dataVersion, sharedVersion } from '../services/data.js';
 import type { CoverageRow } from '../services/data.js';
 import { ForecastPool } from '../services/forecast-pool.js';
 
@@ -120,6 +120,15 @@ export class ApiContext {
    */
   dataVersion(): Promise<string> {
     return this.version.get();
+  }
+
+  /**
+   * The version of the shared material (`sharedVersion` of the data service), read afresh on
+   * every call: answers that show items under the sharing rule are cached by it, so that a
+   * withdrawn agreement, a new report or a withdrawn judgement shows at the next request.
+   */
+  sharedVersion(): Promise<string> {
+    return sharedVersion(this.store);
   }
 
   /**

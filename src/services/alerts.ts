@@ -25,9 +25,12 @@ import {
   listSubscriptions,
   recordAttempt,
   resolveAlert,
+  STOPPED,
 } from '../store/alerts-repository.js';
 import type { Alert, AlertFilter, Delivery, Subscription } from '../store/alerts-repository.js';
 import { audited } from './audit.js';
+import { RefusedTargetError, checkTarget, guardedPost, trustFromEnv } from './webhook-targets.js';
+import type { WebhookTrust } from './webhook-targets.js';
 
 export type { Alert, AlertFilter, Delivery, Subscription } from '../store/alerts-repository.js';
 
@@ -123,11 +126,15 @@ export interface SubscribeOptions {
   /** Highest sharing level the subscriber may receive (default GREEN). */
   maxSharing?: string;
   now?: string;
+  /** Internal receivers the operator trusts (default `LENS_WEBHOOK_TRUSTED`). */
+  trust?: WebhookTrust;
 }
 
 /**
- * Adds a subscriber after checking its options: an http(s) URL, known alert kinds and TLP
- * level. Returns it with its secret (shown once to the user who subscribes).
+ * Adds a subscriber after checking its options: an http(s) URL whose host resolves to
+ * public addresses only (not loopback, private, link-local or this server's own, unless
+ * trusted: see `webhook-targets.ts`), known alert kinds and TLP level. Returns it with its
+ * secret (shown once to the user who subscribes).
  */
 export async function subscribe(store: Store, o: SubscribeOptions): Promise<Subscription> {
   let url: URL;
@@ -140,6 +147,15 @@ export async function subscribe(store: Store, o: SubscribeOptions): Promise<Subs
     throw new InputError(`"${o.url}" is not an http(s) URL`, {
       column: 'url',
       expected: 'http:// or https://',
+    });
+  }
+  try {
+    await checkTarget(url, o.trust ?? trustFromEnv());
+  } catch (error) {
+    if (!(error instanceof RefusedTargetError)) throw error;
+    throw new InputError(`"${o.url}": ${error.message}`, {
+      column: 'url',
+      expected: 'a URL of a public address',
     });
   }
   const kinds = o.kinds?.map((k) => {
@@ -184,9 +200,10 @@ export async function subscribe(store: Store, o: SubscribeOptions): Promise<Subs
   };
 }
 
-/** Stops a subscriber. InputError for an unknown id. */
+/** Stops a subscriber; its pending deliveries are withheld. InputError for an unknown id. */
 export async function unsubscribe(store: Store, id: number): Promise<void> {
-  if (!(await deactivateSubscription(store.db, id))) throw new InputError(`no subscription ${id}`);
+  const found = await store.db.transaction().execute((trx) => deactivateSubscription(trx, id));
+  if (!found) throw new InputError(`no subscription ${id}`);
 }
 
 /** Active subscribers (with all: stopped ones too). */
@@ -232,6 +249,8 @@ export interface DeliveryOptions {
   now?: () => Date;
   /** Waits between attempts (default a timer); injected in tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** Internal receivers the operator trusts (default `LENS_WEBHOOK_TRUSTED`). */
+  trust?: WebhookTrust;
 }
 
 /** What a delivery run did. */
@@ -239,16 +258,40 @@ export interface DeliveryReport {
   attempted: number;
   delivered: number;
   failed: number;
+  /** Deliveries withheld: the subscription stopped, or the alert now above its cap. */
+  withheld: number;
   deliveries: Delivery[];
+}
+
+/**
+ * Why a pending delivery must not be sent now, or null: the subscription was stopped, the
+ * alert is gone, or the alert as it is now is above the subscriber's sharing cap (or out of
+ * its kinds and countries). Checked before every attempt, against the alert and the
+ * subscription as they are then.
+ */
+function withholding(sub: Subscription | undefined, alert: Alert | undefined): string | null {
+  if (!sub || !sub.active) return STOPPED;
+  if (!alert) return 'not sent: the alert no longer exists';
+  if (TLP_LEVELS.indexOf(alert.sharing) > TLP_LEVELS.indexOf(sub.maxSharing))
+    return `not sent: the alert is ${alert.sharing}, above the subscriber's cap ${sub.maxSharing}`;
+  if (sub.kinds && !sub.kinds.includes(alert.kind))
+    return `not sent: the subscriber does not take ${alert.kind} alerts`;
+  if (sub.countryIds && !sub.countryIds.includes(alert.countryId))
+    return `not sent: the subscriber does not take alerts about ${alert.countryId}`;
+  return null;
 }
 
 /**
  * Sends every pending delivery whose time has come: a POST of the alert as JSON, signed
  * (`x-lens-signature`, over `x-lens-timestamp` and the body), with `x-lens-delivery` (the
- * delivery id, stable across retries, for receivers to drop repeats). A 2xx answer delivers
- * it; anything else (or no answer within the timeout) is retried after `baseDelayMs`, then
- * twice that, and so on, up to `maxAttempts`, after which it is marked failed. Every attempt
- * is logged. State is saved after each attempt, so an interrupted run resumes where it was.
+ * delivery id, stable across retries, for receivers to drop repeats). Before each attempt
+ * the alert and the subscription are read again: a stopped subscription, or an alert now
+ * above the subscriber's sharing cap, withholds the delivery (logged with the reason). The
+ * target's addresses are checked as the connection is made (`guardedPost`): a refused
+ * target fails the delivery at once; redirects are not followed. A 2xx answer delivers it;
+ * anything else (or no answer within the timeout) is retried after `baseDelayMs`, then twice
+ * that, and so on, up to `maxAttempts`, after which it is marked failed. Every attempt is
+ * logged. State is saved after each attempt, so an interrupted run resumes where it was.
  */
 export async function deliverWebhooks(
   store: Store,
@@ -259,19 +302,42 @@ export async function deliverWebhooks(
   const timeout = options.timeoutMs ?? 10_000;
   const clock = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => sleepMs(ms).then(() => undefined));
+  const trust = options.trust ?? trustFromEnv();
   const due = await listDeliveries(store.db, { due: clock().toISOString() });
-  const subs = new Map((await listSubscriptions(store.db, true)).map((s) => [s.id, s]));
-  const report: DeliveryReport = { attempted: 0, delivered: 0, failed: 0, deliveries: [] };
+  const report: DeliveryReport = {
+    attempted: 0,
+    delivered: 0,
+    failed: 0,
+    withheld: 0,
+    deliveries: [],
+  };
   for (const d of due) {
-    const sub = subs.get(d.subscriptionId);
-    // Webhooks go out on the operator's behalf; each subscriber's `maxSharing` limits them.
-    const alert = await getAlert(store.db, SYSTEM, d.alertId);
-    if (!sub || !alert) continue;
     let attempt = d.attempts;
     for (;;) {
       attempt++;
-      report.attempted++;
       const sentAt = clock();
+      // Webhooks go out on the operator's behalf; each subscriber's `maxSharing` limits them,
+      // checked on the alert as it is when the body is built.
+      const [sub] = await listSubscriptions(store.db, true, d.subscriptionId);
+      const alert = await getAlert(store.db, SYSTEM, d.alertId);
+      const withheld = withholding(sub, alert);
+      if (withheld !== null || !sub || !alert) {
+        await recordAttempt(
+          store.db,
+          {
+            deliveryId: d.id,
+            attempt,
+            attemptedAt: sentAt.toISOString(),
+            statusCode: null,
+            error: withheld,
+            durationMs: 0,
+          },
+          { status: 'withheld', nextAttemptAt: sentAt.toISOString() },
+        );
+        report.withheld++;
+        break;
+      }
+      report.attempted++;
       const body = JSON.stringify({
         event: 'alert.raised',
         deliveryId: d.id,
@@ -283,10 +349,11 @@ export async function deliverWebhooks(
       const started = performance.now();
       let statusCode: number | null = null;
       let error: string | null = null;
+      let refused = false;
       try {
-        const response = await fetch(sub.url, {
-          method: 'POST',
-          headers: {
+        const answer = await guardedPost(
+          new URL(sub.url),
+          {
             'content-type': 'application/json',
             'user-agent': 'atrocity-lens-webhooks',
             'x-lens-event': 'alert.raised',
@@ -295,12 +362,15 @@ export async function deliverWebhooks(
             [SIGNATURE_HEADER]: signPayload(sub.secret, timestamp, body),
           },
           body,
-          signal: AbortSignal.timeout(timeout),
-        });
-        statusCode = response.status;
-        await response.arrayBuffer().catch(() => undefined);
-        if (!response.ok) error = `HTTP ${response.status}`;
+          timeout,
+          trust,
+        );
+        statusCode = answer.statusCode;
+        if (statusCode >= 300 && statusCode < 400)
+          error = `HTTP ${statusCode}: redirects are not followed`;
+        else if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
       } catch (e) {
+        refused = e instanceof RefusedTargetError;
         error =
           (e as Error).name === 'TimeoutError'
             ? `no answer within ${timeout} ms`
@@ -308,7 +378,7 @@ export async function deliverWebhooks(
       }
       const durationMs = Math.round(performance.now() - started);
       const ok = error === null;
-      const last = attempt >= maxAttempts;
+      const last = attempt >= maxAttempts || refused;
       const delay = base * 2 ** (attempt - 1);
       const status = ok ? 'delivered' : last ? 'failed' : 'pending';
       const next =

@@ -173,3 +173,47 @@ export async function dataVersion(store: Store): Promise<string> {
     .map((v) => String(v ?? '-'))
     .join(':');
 }
+
+/**
+ * A fingerprint of the shared material a principal's derived answers depend on: sharing
+ * agreements (given and withdrawn), events and field reports (stored, imported, reviewed),
+ * analysts' factor overrides and situation judgements, and the capacity map. Cached answers
+ * that show shared material (plans, needs drafts, capacity gaps, escalation statuses) are
+ * keyed by it, read on every request (a few index look-ups), so that any change to what a
+ * principal may see, from this process or the command line, takes effect at once: a
+ * withdrawn agreement stops the sharing with the next request.
+ */
+export async function sharedVersion(store: Store): Promise<string> {
+  const row = await store.db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('sharing_agreements')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_agreement'),
+      eb
+        .selectFrom('sharing_agreements')
+        .select((e) => e.fn.count('withdrawn_at').as('n'))
+        .as('withdrawn_agreements'),
+      eb
+        .selectFrom('events')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_event'),
+      eb
+        .selectFrom('event_imports')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_event_import'),
+      eb
+        .selectFrom('field_reports')
+        .select((e) => e.fn.count('reviewed_at').as('n'))
+        .as('reviews'),
+      eb
+        .selectFrom('field_reports')
+        .select((e) => e.fn.max('reviewed_at').as('m'))
+        .as('last_review'),
+    ])
+    .executeTakeFirstOrThrow();
+  const own = Object.values(row)
+    .map((v) => String(v ?? '-'))
+    .join(':');
+  return `${own}:${await dataVersion(store)}`;
+}

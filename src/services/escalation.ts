@@ -26,6 +26,7 @@ import type { EscalationEvent, EventFacts, Tlp } from '../core/escalation/types.
 import { TLP_LEVELS, factsOf } from '../core/escalation/types.js';
 import { InputError } from '../core/errors.js';
 import type { Tier } from '../core/frameworks/types.js';
+import { SYSTEM, agreementsFor, canSee } from '../store/access.js';
 import type { Principal } from '../store/access.js';
 import type { Store } from '../store/database.js';
 import type { Schema } from '../store/schema.js';
@@ -44,6 +45,7 @@ import {
   loadFacts,
   ownerOfEvidence,
 } from '../store/events-repository.js';
+import type { OwnedFacts } from '../store/events-repository.js';
 import { listEpisodes } from '../store/episodes-repository.js';
 import { observationsAsOf } from '../store/observations-repository.js';
 import { audited } from './audit.js';
@@ -271,12 +273,13 @@ export class EscalationMonitor {
     countryId: string,
     asOf: string,
     now: string = new Date().toISOString(),
+    view: RefreshView = {},
   ): Promise<RefreshResult> {
     const markers = await this.countryMarkers(countryId, asOf);
     return this.commit(countryId, async (trx, record) => {
       const stored = await getStatus(trx, countryId);
       const cached = await this.load(trx, countryId, asOf, markers);
-      return this.apply(trx, record, cached, asOf, stored?.status, now);
+      return this.apply(trx, record, cached, asOf, stored?.status, now, view);
     });
   }
 
@@ -297,7 +300,8 @@ export class EscalationMonitor {
    * transaction, so status and alerts always match the events stored. Incremental: the
    * country's events stay in memory between calls and the new one is merged in, as long as
    * the stored status is the one this monitor wrote last (otherwise someone else changed
-   * the country and its events are read again) and dates do not go backwards.
+   * the country and its events are read again) and dates do not go backwards. The answer is
+   * the shared status (the system's view): imported events belong to no organisation.
    */
   async record(
     event: EscalationEvent,
@@ -305,7 +309,7 @@ export class EscalationMonitor {
     now: string = new Date().toISOString(),
   ): Promise<RefreshResult> {
     const on = asOf ?? maxDate(event.date.end, now.slice(0, 10));
-    return this.merge(event, true, on, now, (trx) =>
+    return this.merge(event, true, on, now, {}, (trx) =>
       insertEvents(this.store, trx, [eventValues(event)]),
     );
   }
@@ -314,15 +318,17 @@ export class EscalationMonitor {
    * Refreshes a country's status after `event` was stored by the caller (a field report, in
    * its own transaction): incremental like `record` when the country's events are in memory
    * and current, otherwise read again. `counts` false (a report the rules do not read, e.g.
-   * marked duplicate) leaves the events as they are.
+   * marked duplicate) leaves the events as they are. `view.organisation` owns the event;
+   * `view.reader` receives the answer as they may see it (see `RefreshView`).
    */
   async stored(
     event: EscalationEvent,
     counts: boolean,
     asOf: string,
     now: string = new Date().toISOString(),
+    view: RefreshView & { organisation?: string | null } = {},
   ): Promise<RefreshResult> {
-    return this.merge(event, counts, asOf, now);
+    return this.merge(event, counts, asOf, now, view);
   }
 
   /**
@@ -337,6 +343,7 @@ export class EscalationMonitor {
     counts: boolean,
     asOf: string,
     now: string,
+    view: RefreshView & { organisation?: string | null },
     write?: (trx: Transaction<Schema>) => Promise<void>,
   ): Promise<RefreshResult> {
     const country = event.countryId;
@@ -353,9 +360,15 @@ export class EscalationMonitor {
       let cached: CachedCountry;
       if (current) {
         cached = held;
-        if (counts) cached.events.upsert(factsOf(event));
+        if (counts) {
+          const facts: OwnedFacts = {
+            ...factsOf(event),
+            organisationId: view.organisation ?? null,
+          };
+          cached.events.upsert(facts);
+        }
       } else cached = await this.load(trx, country, asOf, markers);
-      return this.apply(trx, record, cached, asOf, stored?.status, now);
+      return this.apply(trx, record, cached, asOf, stored?.status, now, view);
     });
   }
 
@@ -416,6 +429,7 @@ export class EscalationMonitor {
     asOf: string,
     previous: CountryStatus | undefined,
     now: string,
+    view: RefreshView,
   ): Promise<{ result: RefreshResult; cached: CachedCountry }> {
     const countryId = cached.countryId;
     const status = evaluateCountry(
@@ -451,7 +465,58 @@ export class EscalationMonitor {
         await queueDeliveries(trx, alert.id, to, now);
       }
     }
-    return { result: { status, previous, alerts }, cached: { ...cached, asOf, json } };
+    const shared: RefreshResult = { status, previous, alerts };
+    const reader = view.reader ?? SYSTEM;
+    const result =
+      reader.kind === 'system'
+        ? shared
+        : await this.viewFor(trx, reader, cached.events, shared, view.change);
+    return { result, cached: { ...cached, asOf, json } };
+  }
+
+  /**
+   * A refresh as `reader` may see it: the status computed from the events they may see (the
+   * shared one when they see them all), the status before the change computed the same way
+   * (`change` undone), and only the new alerts they may read. The shared status, computed
+   * from every event to raise alerts, never leaves the monitor for a reader other than the
+   * system.
+   */
+  private async viewFor(
+    trx: Transaction<Schema>,
+    reader: Principal,
+    events: CountryEvents,
+    shared: RefreshResult,
+    change: RefreshView['change'],
+  ): Promise<RefreshResult> {
+    const agreements = await agreementsFor(trx, reader);
+    const sees = (f: EventFacts) =>
+      canSee(
+        reader,
+        { organisationId: (f as Partial<OwnedFacts>).organisationId ?? null, tlp: f.sharing },
+        agreements,
+      );
+    const all = events.events.map((e) => e.facts);
+    const visible = all.filter(sees);
+    const { countryId, asOf } = shared.status;
+    const evaluate = (facts: readonly EventFacts[]) =>
+      evaluateCountry(
+        this.compiled,
+        countryId,
+        asOf,
+        new CountryEvents(facts),
+        this.options.tiers?.(countryId, asOf) ?? null,
+      );
+    const status = visible.length === all.length ? shared.status : evaluate(visible);
+    let previous: CountryStatus | undefined;
+    if (shared.previous !== undefined) {
+      const before = change ? visible.filter((f) => f.key !== change.key) : visible;
+      if (change?.before && sees(change.before)) before.push(change.before);
+      previous = evaluate(before);
+    }
+    const alerts = shared.alerts.filter((a) =>
+      canSee(reader, { organisationId: a.organisationId, tlp: a.sharing }, agreements),
+    );
+    return { status, previous, alerts };
   }
 
   /**
@@ -566,7 +631,22 @@ const RELOAD_AFTER_DAYS = 365;
 /** Countries kept in memory at most (all of them, in practice; a bound against misuse). */
 const MAX_CACHED_COUNTRIES = 1000;
 
-/** What refreshing a country did: its new status, the one it replaced and the new alerts. */
+/**
+ * Whom a refresh answers. `reader` (default the system): the status, the previous status
+ * and the new alerts are given as this principal may see them, each status computed from
+ * the events they may see. `change`: the event the write changed and its facts before
+ * (null: it did not count before, e.g. a new report), so that `previous` is the reader's
+ * status before the write.
+ */
+export interface RefreshView {
+  reader?: Principal;
+  change?: { key: string; before: OwnedFacts | null };
+}
+
+/**
+ * What refreshing a country did: its new status, the one it replaced and the new alerts, as
+ * the reader of the refresh may see them (see `RefreshView`).
+ */
 export interface RefreshResult {
   status: CountryStatus;
   previous: CountryStatus | undefined;

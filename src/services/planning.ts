@@ -30,7 +30,7 @@ import {
   requireAction,
 } from '../store/access.js';
 import type { Store } from '../store/database.js';
-import { loadFacts } from '../store/events-repository.js';
+import { factsVisibleTo, loadFacts } from '../store/events-repository.js';
 import { observationsAsOf } from '../store/observations-repository.js';
 import {
   addSituationOverride,
@@ -128,12 +128,16 @@ export async function planningFacts(
   const variables = Object.values(SERIES_VARIABLES).flat();
   const [statuses, events, values] = await Promise.all([
     monitor.statusAsOf(ids, asOf, principal),
-    loadFacts(store, store.db, {
-      countryIds: ids,
-      from: addDays(asOf, -(ATTACK_WINDOW_DAYS - 1)),
-      to: asOf,
-      reportStates: monitor.rules.reportStates,
-    }),
+    // Attacks on civilians are counted from the events the principal may see, as the status.
+    factsVisibleTo(store.db, principal).then((visible) =>
+      loadFacts(store, store.db, {
+        countryIds: ids,
+        from: addDays(asOf, -(ATTACK_WINDOW_DAYS - 1)),
+        to: asOf,
+        reportStates: monitor.rules.reportStates,
+        visible,
+      }),
+    ),
     observationsAsOf(store, {
       variables,
       asOf,

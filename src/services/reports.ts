@@ -12,6 +12,7 @@ import {
   PLACE_PRECISIONS,
   RELIABILITIES,
   TLP_LEVELS,
+  factsOf,
 } from '../core/escalation/types.js';
 import type {
   Accountability,
@@ -316,11 +317,13 @@ export async function submitReport(
     });
     return id;
   });
+  // The answer's status and alerts are the submitter's view: computed from what they may see.
   const refresh = await monitor.stored(
     event,
     monitor.rules.reportStates.includes(state),
     now.slice(0, 10),
     now,
+    { organisation, reader: principal, change: { key, before: null } },
   );
   // The submitter knows what they wrote (RED included, whatever their role): no read back.
   const report: FieldReport = {
@@ -395,7 +398,14 @@ export async function reviewReport(
       detail: { state: r.state, by: r.by, duplicateOf },
     });
   });
-  const refresh = await monitor.refresh(report.event.countryId, now.slice(0, 10), now);
+  // The reviewer's view; before the review, the report counted if its state was one the rules read.
+  const before = monitor.rules.reportStates.includes(report.state)
+    ? { ...factsOf(report.event), organisationId: report.event.organisationId }
+    : null;
+  const refresh = await monitor.refresh(report.event.countryId, now.slice(0, 10), now, {
+    reader: principal,
+    change: { key: id, before },
+  });
   const [updated] = await listFieldReports(store.db, principal, { key: id });
   return { report: updated!, refresh };
 }

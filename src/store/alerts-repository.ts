@@ -116,9 +116,12 @@ const ALERT_ITEMS: PrivateItems<Pick<Selectable<AlertsTable>, 'id' | 'organisati
   };
 
 /**
- * Raises an alert, or bumps the open one with the same dedup key (one more occurrence, last
- * seen now, newest evidence). The partial unique index on open keys makes this safe under
- * concurrent writers. Returns the alert and whether it is new.
+ * Raises an alert, or bumps the open one with the same dedup key, level and owner (one more
+ * occurrence, last seen now, newest evidence). A repeat at another level or for another
+ * owner raises an alert of its own: an alert never changes its level or owner, so what its
+ * readers and subscribers received stays at the level they were cleared for. The partial
+ * unique index on open keys and scopes makes this safe under concurrent writers. Returns the
+ * alert and whether it is new.
  */
 export async function raiseAlert(
   db: Db,
@@ -147,10 +150,11 @@ export async function raiseAlert(
       resolved_at: null,
       resolved_by: null,
       organisation,
+      scope: `${d.sharing}/${organisation ?? ''}`,
     })
     .onConflict((oc) =>
       oc
-        .column('dedup_key')
+        .columns(['dedup_key', 'scope'])
         .where('resolved_at', 'is', null)
         .doUpdateSet((eb) => ({
           occurrences: eb('alerts.occurrences', '+', 1),
@@ -159,8 +163,6 @@ export async function raiseAlert(
           evidence,
           title: d.title,
           stage: d.stage,
-          sharing: d.sharing,
-          organisation,
         })),
     )
     .returningAll()
@@ -270,10 +272,11 @@ export async function addSubscription(
   return Number(r.id);
 }
 
-/** Subscribers, oldest first (active only unless `all`). */
-export async function listSubscriptions(db: Db, all = false): Promise<Subscription[]> {
+/** Subscribers, oldest first (active only unless `all`; only `id` when given). */
+export async function listSubscriptions(db: Db, all = false, id?: number): Promise<Subscription[]> {
   let q = db.selectFrom('webhook_subscriptions').selectAll().orderBy('id');
   if (!all) q = q.where('active', '=', 1);
+  if (id !== undefined) q = q.where('id', '=', id);
   return (await q.execute()).map((r) => ({
     id: Number(r.id),
     url: r.url,
@@ -286,13 +289,40 @@ export async function listSubscriptions(db: Db, all = false): Promise<Subscripti
   }));
 }
 
-/** Stops a subscriber (kept for its delivery log). Returns false when there is none. */
+/** The reason logged on the deliveries a stopped subscription will never receive. */
+export const STOPPED = 'not sent: the subscription was stopped';
+
+/**
+ * Stops a subscriber (kept for its delivery log); its pending deliveries are withheld, each
+ * with an entry of the log giving `STOPPED` as the reason. Run it in a transaction. Returns
+ * false when there is none.
+ */
 export async function deactivateSubscription(db: Db, id: number): Promise<boolean> {
   const r = await db
     .updateTable('webhook_subscriptions')
     .set({ active: 0 })
     .where('id', '=', id)
     .executeTakeFirst();
+  const pending = await db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'attempts'])
+    .where('subscription_id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+  const at = new Date().toISOString();
+  for (const d of pending)
+    await recordAttempt(
+      db,
+      {
+        deliveryId: Number(d.id),
+        attempt: Number(d.attempts) + 1,
+        attemptedAt: at,
+        statusCode: null,
+        error: STOPPED,
+        durationMs: 0,
+      },
+      { status: 'withheld', nextAttemptAt: at },
+    );
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -323,8 +353,12 @@ export async function queueDeliveries(
     .execute();
 }
 
-/** Delivery states: `pending` (to try), `delivered`, `failed` (gave up after the last attempt). */
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+/**
+ * Delivery states: `pending` (to try), `delivered`, `failed` (gave up after the last attempt,
+ * or the target was refused), `withheld` (never to be sent: the subscription was stopped, or
+ * the alert is now above the subscriber's sharing cap; `lastError` says which).
+ */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'withheld';
 
 /** One alert to one subscriber, with its progress. */
 export interface Delivery {

@@ -383,7 +383,16 @@ const FACT_COLUMNS = [
   'relates_to',
   'reliability',
   'sharing',
+  'organisation',
 ] as const;
+
+/**
+ * The facts of an event with the organisation that owns it (null: public data, or none):
+ * what the monitor needs to give each reader the status computed from what they may see.
+ */
+export interface OwnedFacts extends EventFacts {
+  organisationId: string | null;
+}
 
 /**
  * The facts the engine reads, for one country or all, in no particular order, inside `db`
@@ -391,7 +400,7 @@ const FACT_COLUMNS = [
  * on the raw handle in array mode (the same connection, so also inside a transaction):
  * whole-world statuses read tens of thousands of rows, and row objects cost a third of it.
  */
-export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<EventFacts[]> {
+export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<OwnedFacts[]> {
   const part = (categories: readonly string[] | undefined, from: string | undefined) => {
     let query = db
       .selectFrom('events')
@@ -420,7 +429,7 @@ export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<Ev
   const rows = store.sqlite
     ? await readArrays(store.sqlite, db, query)
     : (await query.execute()).map((r) => FACT_COLUMNS.map((c) => r[c]));
-  const out: EventFacts[] = new Array(rows.length);
+  const out: OwnedFacts[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as unknown[];
     out[i] = {
@@ -439,6 +448,7 @@ export async function loadFacts(store: Store, db: Db, q: FactsQuery): Promise<Ev
       relatesTo: r[13] as string | null,
       reliability: r[14] as Reliability,
       sharing: r[15] as Tlp,
+      organisationId: r[16] as string | null,
     };
   }
   return out;
@@ -970,7 +980,19 @@ export async function listFieldReports(
     },
     { purpose },
   );
-  return rows.map((r) => {
+  const candidates = rows.map((r) => JSON.parse(r.candidates) as string[]);
+  // A report names the events it repeats: only those the reader may see, so that a name
+  // never reveals that another organisation's report exists.
+  const named = await visibleKeys(
+    db,
+    p,
+    [
+      ...rows.flatMap((r) => (r.duplicate_of === null ? [] : [r.duplicate_of])),
+      ...candidates.flat(),
+    ],
+    purpose,
+  );
+  return rows.map((r, i) => {
     const event = withoutHiddenReporter(rowToEvent(r), p, purpose);
     return {
       event,
@@ -980,10 +1002,48 @@ export async function listFieldReports(
       reviewedBy: r.reviewed_by,
       reviewedAt: r.reviewed_at,
       reviewNote: r.review_note,
-      duplicateOf: r.duplicate_of,
-      candidates: JSON.parse(r.candidates) as string[],
+      duplicateOf: r.duplicate_of !== null && named.has(r.duplicate_of) ? r.duplicate_of : null,
+      candidates: candidates[i]!.filter((k) => named.has(k)),
     };
   });
+}
+
+/**
+ * Which of `keys` (`source:sourceId`) name stored events `p` may see (for `purpose`).
+ * Only compared, not shown: nothing is audited (a key names an event without showing it).
+ */
+export async function visibleKeys(
+  db: Db,
+  p: Principal,
+  keys: readonly string[],
+  purpose: Purpose = 'read',
+): Promise<Set<string>> {
+  const unique = [...new Set(keys)];
+  if (p.kind === 'system' && purpose === 'read') return new Set(unique);
+  const out = new Set<string>();
+  for (let i = 0; i < unique.length; i += 500) {
+    const part = unique.slice(i, i + 500).map((k) => {
+      const colon = k.indexOf(':');
+      return [k.slice(0, colon), k.slice(colon + 1)] as const;
+    });
+    const rows = await compareVisible(
+      db,
+      p,
+      eventItems('events'),
+      (visible) =>
+        db
+          .selectFrom('events')
+          .select(['source', 'source_id', 'organisation', 'sharing'])
+          .where(visible)
+          .where((eb) =>
+            eb.or(part.map(([s, id]) => eb.and([eb('source', '=', s), eb('source_id', '=', id)]))),
+          )
+          .execute(),
+      purpose,
+    );
+    for (const r of rows) out.add(`${r.source}:${r.source_id}`);
+  }
+  return out;
 }
 
 /**

@@ -281,7 +281,8 @@ export interface EscalationStatusTable {
 }
 
 /**
- * An alert. At most one open (unresolved) alert per `dedup_key`; a repeat bumps
+ * An alert. At most one open (unresolved) alert per `dedup_key` and `scope` (its level and
+ * owner, `SHARING/ORGANISATION`); a repeat at the same level for the same owner bumps
  * `occurrences` and `last_seen_at`. `evidence` JSON array of event keys. Times ISO.
  */
 export interface AlertsTable {
@@ -304,6 +305,8 @@ export interface AlertsTable {
   resolved_by: string | null;
   /** Owning organisation: that of the evidence that sets its TLP level (null: none). */
   organisation: string | null;
+  /** `SHARING/ORGANISATION` as raised (organisation empty when none); never changes. */
+  scope: Generated<string>;
 }
 
 /**

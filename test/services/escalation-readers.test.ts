@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import { EscalationMonitor } from '../../src/services/escalation.js';
 import { createOrganisation } from '../../src/services/identity.js';
-import { submitReport } from '../../src/services/reports.js';
+import { exportReports, reports, reviewReport, submitReport } from '../../src/services/reports.js';
 import { shareWith } from '../../src/services/sharing.js';
 import { ANONYMOUS, SYSTEM } from '../../src/store/access.js';
 import type { Principal } from '../../src/store/access.js';
@@ -20,6 +20,14 @@ const analyst = (organisationId: string): Principal => ({
   username: `analyst-${organisationId}`,
   organisationId,
   role: 'analyst',
+});
+
+const fieldMonitor = (organisationId: string): Principal => ({
+  kind: 'user',
+  userId: 2,
+  username: `monitor-${organisationId}`,
+  organisationId,
+  role: 'field-monitor',
 });
 
 onEveryStore('escalation status per reader', (target) => {
@@ -116,5 +124,143 @@ onEveryStore('escalation status per reader', (target) => {
     assert.deepEqual(await fired(analyst('un-b')), own);
     const timeline = await monitor.timeline('cod', '2024-01-01', AS_OF, 'month', ANONYMOUS);
     assert.ok(timeline.every((t) => t.stage === 'none'));
+  });
+
+  it("answers a write with the writer's view: no stage, flag, death or key of another organisation's RED reports", async () => {
+    const red: string[] = [];
+    for (const day of ['2024-03-04', '2024-03-09', '2024-03-13']) {
+      const r = await submitReport(
+        store,
+        analyst('un-b'),
+        registry,
+        monitor,
+        {
+          country: 'ssd',
+          date: day,
+          category: 'violence.against-civilians.attack',
+          place: { name: `Kajo ${day}`, latitude: 4 + Number(day.slice(8)) / 10, longitude: 31 },
+          perpetrators: ['Government forces:state-forces'],
+          targets: ['Villagers:civilians'],
+          targetGroup: 'Nuer',
+          deaths: { best: 431 },
+          reportedBy: 'desk',
+          sharing: 'RED',
+        },
+        { now: NOW },
+      );
+      red.push(r.report.event.key);
+    }
+    const [shared] = await monitor.statusAsOf(['ssd'], AS_OF, SYSTEM);
+    assert.equal(shared!.sharing, 'RED', 'the shared status rests on the RED reports');
+    assert.ok(shared!.redFlags.length > 0, 'and raises a red flag');
+    const leaks = (answer: unknown) => {
+      const text = JSON.stringify(answer);
+      return [
+        ...red.filter((k) => text.includes(k)),
+        ...['RED', '431', 'Nuer'].filter((w) => text.includes(`"${w}"`) || text.includes(`:${w}`)),
+      ];
+    };
+
+    const writer = fieldMonitor('ngo-a');
+    const clear = await submitReport(
+      store,
+      writer,
+      registry,
+      monitor,
+      {
+        country: 'ssd',
+        date: '2024-03-19',
+        category: 'context.protest',
+        place: { name: 'Juba' },
+        reportedBy: 'monitor-ngo-a',
+        sharing: 'CLEAR',
+      },
+      { now: NOW },
+    );
+    const [own] = await monitor.statusAsOf(['ssd'], AS_OF, writer);
+    assert.deepEqual(
+      clear.refresh.status,
+      own,
+      "the writer's status, as GET /escalation/status gives it",
+    );
+    assert.deepEqual(clear.refresh.status.redFlags, []);
+    assert.notEqual(clear.refresh.status.stage, 'violence');
+    assert.equal(clear.refresh.previous?.stage, 'none');
+    assert.deepEqual(clear.refresh.alerts, []);
+    assert.deepEqual(leaks(clear.refresh), []);
+
+    // The organisation's analyst reviews it: the answer is theirs, too.
+    const reviewed = await reviewReport(store, analyst('ngo-a'), monitor, clear.report.event.key, {
+      state: 'verified',
+      by: 'analyst-ngo-a',
+      now: NOW,
+    });
+    assert.deepEqual(
+      reviewed.refresh.status,
+      (await monitor.statusAsOf(['ssd'], AS_OF, analyst('ngo-a')))[0],
+    );
+    assert.deepEqual(reviewed.refresh.alerts, []);
+    assert.deepEqual(leaks(reviewed.refresh), []);
+
+    // The owner of the RED reports, and the operator, get the shared status and its alerts.
+    const own2 = await submitReport(
+      store,
+      analyst('un-b'),
+      registry,
+      monitor,
+      {
+        country: 'ssd',
+        date: '2024-03-19',
+        category: 'context.protest',
+        place: { name: 'Wau' },
+        reportedBy: 'desk',
+        sharing: 'CLEAR',
+      },
+      { now: NOW },
+    );
+    assert.equal(own2.refresh.status.sharing, 'RED');
+    assert.deepEqual(own2.refresh.status, (await monitor.statusAsOf(['ssd'], AS_OF, SYSTEM))[0]);
+  });
+
+  it("names a report's duplicates only to readers who may see them", async () => {
+    await shareWith(store, SYSTEM, { from: 'un-b', to: 'ngo-a', tlp: 'AMBER', now: NOW });
+    const report = (sharing: string, reportedBy: string) =>
+      submitReport(
+        store,
+        analyst('un-b'),
+        registry,
+        monitor,
+        {
+          country: 'caf',
+          date: '2024-02-10',
+          category: 'violence.against-civilians.attack',
+          place: { name: 'Bria', latitude: 6.54, longitude: 21.99 },
+          perpetrators: ['Ex-Seleka:rebels'],
+          targets: ['Villagers:civilians'],
+          deaths: { best: 5 },
+          reportedBy,
+          sharing,
+        },
+        { now: NOW },
+      );
+    const red = await report('RED', 'desk');
+    const amber = await report('AMBER', 'second source');
+    const key = amber.report.event.key;
+    const redKey = red.report.event.key;
+    assert.equal(amber.report.duplicateOf, redKey, 'its submitter sees the match');
+    const seen = async (p: Principal) => {
+      const [r] = await reports(store, p, { countryId: 'caf' }).then((l) =>
+        l.filter((x) => x.event.key === key),
+      );
+      return r && { duplicateOf: r.duplicateOf, candidates: r.candidates };
+    };
+    assert.deepEqual(await seen(analyst('un-b')), { duplicateOf: redKey, candidates: [redKey] });
+    // A partner reads the AMBER report under the agreement, not the RED one it repeats.
+    assert.deepEqual(await seen(analyst('ngo-a')), { duplicateOf: null, candidates: [] });
+    assert.deepEqual(await seen(fieldMonitor('un-b')), { duplicateOf: null, candidates: [] });
+    const [exported] = (await exportReports(store, analyst('un-b'), { countryId: 'caf' })).filter(
+      (x) => x.event.key === key,
+    );
+    assert.deepEqual([exported!.duplicateOf, exported!.candidates], [null, []], 'never in exports');
   });
 });

@@ -604,6 +604,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
             { header: 'attempts', value: (x) => x.attempted, right: true },
             { header: 'delivered', value: (x) => x.delivered, right: true },
             { header: 'failed', value: (x) => x.failed, right: true },
+            { header: 'withheld', value: (x) => x.withheld, right: true },
           ],
         ),
       );

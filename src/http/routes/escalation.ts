@@ -91,8 +91,9 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const q = request.query;
       const asOf = q.asOf === undefined ? today() : dateParam(q.asOf, 'asOf');
-      // Statuses are computed from the events this reader may see, so the cache is per reader.
-      const reader = visibilityKey(request.principal);
+      // Statuses are computed from the events this reader may see, so the cache is per reader
+      // and per version of the shared material (a withdrawn agreement shows at once).
+      const reader = `${visibilityKey(request.principal)}:${await ctx.sharedVersion()}`;
       const result = await ctx.live.get(`status:${asOf}:${q.rules ?? ''}:${reader}`, async () => {
         const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { asOf }));
         return {
@@ -185,7 +186,7 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const country = countryParam(ctx, q.country, 'country', last);
       const years = Array.from({ length: last - first + 1 }, (_, i) => first + i);
       const entries = await ctx.live.get(
-        `timeline:${country.id}:${from}:${to}:${q.step}:${q.rules ?? ''}:${visibilityKey(request.principal)}`,
+        `timeline:${country.id}:${from}:${to}:${q.step}:${q.rules ?? ''}:${visibilityKey(request.principal)}:${await ctx.sharedVersion()}`,
         async () => {
           const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { years }));
           return monitor.timeline(country.id, from, to, q.step, request.principal);

@@ -27,7 +27,7 @@ export function planningRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: ['prevention'],
         summary:
-          "A country's situation and prevention plan on a date: measures by agenda, who could act, pitfalls to avoid (cached per data version)",
+          "A country's situation and prevention plan on a date: measures by agenda, who could act, pitfalls to avoid (cached per data version and version of the shared material)",
         params: idPath,
         querystring: asOfQuery,
         response: {
@@ -43,7 +43,7 @@ export function planningRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const country = countryPath(ctx, request.params.id);
       const asOf =
         request.query.asOf === undefined ? today() : dateParam(request.query.asOf, 'asOf');
-      const key = `plan:${country.id}:${asOf}:${visibilityKey(request.principal)}:${await ctx.dataVersion()}`;
+      const key = `plan:${country.id}:${asOf}:${visibilityKey(request.principal)}:${await ctx.sharedVersion()}`;
       const [plan] = await ctx.results.get(key, () =>
         planCountries(ctx.store, ctx.registry, request.principal, {
           asOf,
@@ -78,7 +78,7 @@ export function planningRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const country = countryPath(ctx, request.params.id);
       const asOf =
         request.query.asOf === undefined ? today() : dateParam(request.query.asOf, 'asOf');
-      const key = `needs:${country.id}:${asOf}:${visibilityKey(request.principal)}:${await ctx.dataVersion()}`;
+      const key = `needs:${country.id}:${asOf}:${visibilityKey(request.principal)}:${await ctx.sharedVersion()}`;
       return ctx.results.get(key, () =>
         draftNeedsAssessment(ctx.store, ctx.registry, request.principal, country.id, { asOf }),
       );
@@ -113,7 +113,7 @@ export function planningRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const asOf = q.asOf === undefined ? today() : dateParam(q.asOf, 'asOf');
       const countryIds =
         q.country === undefined ? undefined : [countryParam(ctx, q.country, 'country').id];
-      const key = `gaps:${countryIds?.[0] ?? ''}:${q.region ?? ''}:${asOf}:${visibilityKey(request.principal)}:${await ctx.dataVersion()}`;
+      const key = `gaps:${countryIds?.[0] ?? ''}:${q.region ?? ''}:${asOf}:${visibilityKey(request.principal)}:${await ctx.sharedVersion()}`;
       return ctx.results.get(key, () =>
         gapReport(ctx.store, ctx.registry, request.principal, {
           asOf,
