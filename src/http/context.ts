@@ -122,12 +122,18 @@ class Reread<T> {
  * imported, analysts' judgements and the capacity map (`dataVersion` of the data service,
  * milliseconds where counting the stored values took seconds). The version is read when the
  * server starts and again once it is older than `dataCheckMs` (imports run from the command
- * line, outside the server), so an import shows after at most that long. Escalation answers
- * also depend on field reports, which the API itself takes: they are cached for `liveTtlMs`
- * at most and dropped at once when this process stores a report or a review.
+ * line, outside the server), so an import shows after at most that long. Escalation
+ * statuses also depend on field reports, which the API itself takes: they are cached for
+ * `liveTtlMs` at most and dropped at once when this process stores a report or a review.
+ * Timelines are cached under the data version and the country's `escalationVersion`.
+ * Computing an answer that is in no cache costs the client one of its computations
+ * (`charge`).
  */
 export class ApiContext {
-  /** Results that change only with the data version (assessments, backtests, forecasts). */
+  /**
+   * Results keyed by what they are computed from: the data version (assessments,
+   * backtests, forecasts), and the country's events for timelines.
+   */
   readonly results = new Memo(256);
   /** Results that change with events and reports (escalation status, timelines). */
   readonly live: Memo;
