@@ -340,13 +340,15 @@ describe('HTTP API hardening: proxies, TLS, expensive reads, media types, the da
     // Another client has its own allowance: a signed-in user, an anonymous address.
     json(await timeline(2005, as(writeToken)));
     json(await timeline(2009, {}));
-    problem(
-      await app.inject({
-        url: '/api/v1/escalation/status?asOf=2010-06-30',
-        headers: as(viewerToken),
-      }),
-      429,
-    );
+    // The same allowance covers every expensive answer: statuses, assessments, forecasts.
+    for (const url of [
+      '/api/v1/escalation/status?asOf=2010-06-30',
+      '/api/v1/assessments?asOf=2012-06-30',
+      '/api/v1/assessments/trend?country=Iceland&from=2000&to=2010',
+      '/api/v1/backtests?asOf=2005&window=2006-2010',
+      '/api/v1/forecasts?origin=2005',
+    ])
+      problem(await app.inject({ url, headers: as(viewerToken) }), 429);
   });
 
   it('computes a cached timeline again once a report of its country arrives through another process', async () => {
