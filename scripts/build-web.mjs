@@ -3,7 +3,9 @@
 // the page and its styles, and ships the Natural Earth boundaries of world-atlas
 // (atlas/countries-110m.json and -50m.json) with the ISO numeric → alpha-3 join of the
 // country registry (atlas/iso-codes.json), so the maps work without a network.
-// `--dev`: no minification (readable stack traces while developing).
+// `--dev`: no minification and source maps (readable stack traces while developing); a
+// production build has no source map, so the server never hands out the dashboard's source.
+// `--out DIR`: build there instead of dist/web.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,11 +13,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'web');
 const dev = process.argv.includes('--dev');
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : join(root, 'dist', 'web');
 const require = createRequire(import.meta.url);
 
 rmSync(join(out, 'chunks'), { recursive: true, force: true });
+// A source map left by an earlier development build would be served with the new bundle.
+rmSync(join(out, 'app.js.map'), { force: true });
 mkdirSync(join(out, 'atlas'), { recursive: true });
 const started = Date.now();
 await build({
@@ -28,7 +33,7 @@ await build({
   format: 'esm',
   target: ['chrome110', 'firefox110', 'safari16'],
   minify: !dev,
-  sourcemap: 'linked',
+  sourcemap: dev ? 'linked' : false,
   legalComments: 'linked',
   logLevel: 'warning',
 });

@@ -45,16 +45,24 @@ export function credentialsOf(request: FastifyRequest): Credentials {
   };
 }
 
+/** Tells the browser to forget the session cookie. */
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
 /**
  * Sets `request.principal` on every request from its credentials: anonymous without any; a
- * 401 problem when they are not valid (a client that sends a token means to be someone, so
- * it must not silently read as anonymous), 403 when a session's CSRF token is missing or
- * wrong on a request that changes data. An `Authorization` header that is not a bearer
- * token is a 401 too.
+ * 401 problem when an API token is not valid (a client that sends a token means to be
+ * someone, so it must not silently read as anonymous), 403 when a session's CSRF token is
+ * missing or wrong on a request that changes data. An `Authorization` header that is not a
+ * bearer token is a 401 too. A session cookie that no longer opens a session (signed out,
+ * expired, its user disabled, its membership removed) is no credential: the browser keeps
+ * sending it until told otherwise, so the answer clears it and the request goes on as
+ * anonymous (public reads and sign-in work; everything else asks to sign in).
  */
 export function installAuthentication(app: FastifyInstance, port: Authenticate): void {
   app.decorateRequest<Principal | null>('principal', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     request.principal = ANONYMOUS;
     const credentials = credentialsOf(request);
     if (request.headers.authorization !== undefined && credentials.bearer === undefined)
@@ -69,7 +77,8 @@ export function installAuthentication(app: FastifyInstance, port: Authenticate):
           403,
           `${error.message}: send the session's CSRF token in the ${CSRF_HEADER} header`,
         );
-      throw unauthorized(error.message);
+      if (credentials.bearer !== undefined) throw unauthorized(error.message);
+      clearSessionCookie(reply);
     }
   });
 }

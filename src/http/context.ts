@@ -3,6 +3,7 @@ import type { Store } from '../services/context.js';
 import { dataCoverage, dataVersion, sharedVersion } from '../services/data.js';
 import type { CoverageRow } from '../services/data.js';
 import { ForecastPool } from '../services/forecast-pool.js';
+import { HttpProblem } from './problem.js';
 
 /**
  * Results kept in memory by key, least recently used dropped first. A result is kept as its
@@ -46,6 +47,47 @@ export class Memo {
 }
 
 /**
+ * How many expensive computations (answers that were in no cache) each client may start per
+ * minute: a fixed window per client, opened by its first computation.
+ */
+export class ComputeAllowance {
+  private readonly windows = new Map<string, { start: number; used: number }>();
+
+  /** `perMinute`: computations per client and minute (at least 1). */
+  constructor(readonly perMinute: number) {}
+
+  /**
+   * Takes one computation of `client` at `now` (ms); undefined when taken, else the seconds
+   * until the client's window ends.
+   */
+  take(client: string, now: number = Date.now()): number | undefined {
+    let w = this.windows.get(client);
+    if (!w || now - w.start >= 60_000) {
+      if (this.windows.size >= 10_000) this.forgetEnded(now);
+      w = { start: now, used: 0 };
+      this.windows.set(client, w);
+    }
+    if (w.used >= this.perMinute) return Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
+    w.used++;
+    return undefined;
+  }
+
+  private forgetEnded(now: number): void {
+    for (const [client, w] of this.windows)
+      if (now - w.start >= 60_000) this.windows.delete(client);
+  }
+}
+
+/**
+ * Marks a computation as expensive for one request: `charged(compute)` is `compute`, which
+ * on its first call in the request takes one of the client's computations (`ComputeAllowance`)
+ * or throws a 429 problem with `retry-after` when none is left. Give the wrapped function to a
+ * cache (`Memo.get`): an answer already cached, or being computed for someone else, costs
+ * nothing; a refusal is thrown before anything is cached.
+ */
+export type Charge = <T>(compute: () => Promise<T>) => () => Promise<T>;
+
+/**
  * A value read from the store again once it is older than `maxAgeMs`; callers in between
  * share the pending read. A failed read is forgotten, so the next call tries again with the
  * previous value kept meanwhile.
@@ -80,17 +122,24 @@ class Reread<T> {
  * imported, analysts' judgements and the capacity map (`dataVersion` of the data service,
  * milliseconds where counting the stored values took seconds). The version is read when the
  * server starts and again once it is older than `dataCheckMs` (imports run from the command
- * line, outside the server), so an import shows after at most that long. Escalation answers
- * also depend on field reports, which the API itself takes: they are cached for `liveTtlMs`
- * at most and dropped at once when this process stores a report or a review.
+ * line, outside the server), so an import shows after at most that long. Escalation
+ * statuses also depend on field reports, which the API itself takes: they are cached for
+ * `liveTtlMs` at most and dropped at once when this process stores a report or a review.
+ * Timelines are cached under the data version and the country's `escalationVersion`.
+ * Computing an answer that is in no cache costs the client one of its computations
+ * (`charge`).
  */
 export class ApiContext {
-  /** Results that change only with the data version (assessments, backtests, forecasts). */
+  /**
+   * Results keyed by what they are computed from: the data version (assessments,
+   * backtests, forecasts), and the country's events for timelines.
+   */
   readonly results = new Memo(256);
   /** Results that change with events and reports (escalation status, timelines). */
   readonly live: Memo;
   private readonly snapshot: Reread<CoverageRow[]>;
   private readonly version: Reread<string>;
+  private readonly computations: ComputeAllowance;
   private pool: ForecastPool | undefined;
   private forecasts: Promise<unknown> = Promise.resolve();
 
@@ -101,11 +150,36 @@ export class ApiContext {
       dataCheckMs: number;
       liveTtlMs: number;
       forecastThreads: number;
+      computationsPerMinute: number;
     },
   ) {
     this.live = new Memo(128, options.liveTtlMs);
+    this.computations = new ComputeAllowance(options.computationsPerMinute);
     this.snapshot = new Reread(() => dataCoverage(store), options.dataCheckMs);
     this.version = new Reread(() => dataVersion(store), options.dataCheckMs);
+  }
+
+  /**
+   * The charge of one request of `client` (`clientKey` of the limits) for its expensive
+   * computations: see `Charge`. Each request takes one computation at most, however many
+   * results it computes (a trend computes one assessment per year).
+   */
+  charge(client: string): Charge {
+    let charged = false;
+    return (compute) => () => {
+      if (!charged) {
+        const wait = this.computations.take(client);
+        if (wait !== undefined)
+          throw new HttpProblem(
+            429,
+            `too many answers to compute (at most ${this.computations.perMinute} a minute per client; answers already computed are not counted); try again in ${wait} s`,
+            undefined,
+            { 'retry-after': String(wait) },
+          );
+        charged = true;
+      }
+      return compute();
+    };
   }
 
   /** What the store holds per source (`lens data coverage`), read as the data version is. */

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from './auth.js';
 
 /** A rate limit of a route (the `rateLimit` option of @fastify/rate-limit): `max` requests per `timeWindow` ms per client. */
 export interface RateLimit {
@@ -9,14 +8,15 @@ export interface RateLimit {
 }
 
 /**
- * The client a limit counts for: its API token or session when it sends one (each user has
- * their own allowance, wherever they connect from), else its address.
+ * The client a limit counts for: the user its credentials resolved to (each user has one
+ * allowance, through every session and token, wherever they connect from), else its
+ * address (behind a trusted proxy, the client's as the proxy tells it). Never the text of
+ * a header: the same token written another way is the same client. Valid once the
+ * authentication hook has set the request's principal.
  */
-function clientKey(request: FastifyRequest): string {
-  const auth = request.headers.authorization;
-  if (typeof auth === 'string') return `token:${auth}`;
-  const session = request.cookies[SESSION_COOKIE];
-  return session ? `session:${session}` : `ip:${request.ip}`;
+export function clientKey(request: FastifyRequest): string {
+  const p = request.principal;
+  return p.kind === 'user' ? `user:${p.userId}` : `ip:${request.ip}`;
 }
 
 /** `max` requests per minute per client. */

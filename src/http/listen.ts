@@ -74,7 +74,9 @@ async function primary(o: ServeOptions): Promise<void> {
   const done = new Promise<void>((resolve) => {
     cluster.on('listening', (_worker, address) => {
       if (++listening === o.workers)
-        o.onListening?.(`http://${o.host}:${address.port} (${o.workers} processes)`);
+        o.onListening?.(
+          `${o.server?.https ? 'https' : 'http'}://${o.host}:${address.port} (${o.workers} processes)`,
+        );
     });
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) {

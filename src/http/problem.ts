@@ -33,6 +33,8 @@ export class HttpProblem extends Error {
     readonly status: number,
     detail: string,
     readonly errors?: FieldProblem[],
+    /** Headers of the answer (`retry-after` of a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -147,6 +149,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
       return sendProblem(reply, { ...problem(400, detail, request), errors });
     }
     if (error instanceof HttpProblem) {
+      if (error.headers) reply.headers(error.headers);
       const p = problem(error.status, error.message, request);
       return sendProblem(reply, error.errors ? { ...p, errors: error.errors } : p);
     }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -6,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController } from 'fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyHttpOptions, FastifyInstance, FastifyRequest } from 'fastify';
 import { loadCountryRegistry } from '../services/countries.js';
 import type { Store } from '../services/context.js';
 import { identityAuthenticator, installAuthentication } from './auth.js';
@@ -53,6 +54,53 @@ export interface ServerOptions {
   writesPerMinute?: number;
   /** Sign-in attempts allowed per client and minute (default 10). */
   signInsPerMinute?: number;
+  /**
+   * Expensive answers that were in no cache (assessments, backtests, forecasts, escalation
+   * statuses and timelines) each client may have computed per minute (default 60).
+   */
+  computationsPerMinute?: number;
+  /**
+   * Which proxies in front of the server to believe about the client (`X-Forwarded-For`)
+   * and the protocol (`X-Forwarded-Proto`): true (any), a number of hops, or addresses and
+   * CIDR ranges (also `loopback`, `linklocal`, `uniquelocal`). Default none: the headers are
+   * ignored, the client is the connection's address.
+   */
+  trustProxy?: boolean | number | string[];
+  /** The server's TLS key and certificate (PEM): it then serves HTTPS itself. */
+  https?: { key: string | Buffer; cert: string | Buffer };
+}
+
+/** A text field of a request holding NUL (U+0000), which no database column may store. */
+function nulField(value: unknown, path: string[] = []): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key];
+    const found = nulField(item, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses, with a 400 naming the field, any text of the query, path or body that holds a
+ * NUL character: PostgreSQL cannot store one and SQLite would cut text at it, so the answer
+ * is the same on both engines, whatever the field.
+ */
+function refuseNul(request: FastifyRequest): void {
+  for (const [where, value] of [
+    ['querystring', request.query],
+    ['params', request.params],
+    ['body', request.body],
+  ] as const) {
+    const path = nulField(value);
+    if (path === undefined) continue;
+    const field = path.join('.');
+    const message = 'must not contain NUL (U+0000) characters';
+    throw new HttpProblem(400, `${where} ${field ? `field "${field}" ` : ''}${message}`, [
+      { in: where, field, message },
+    ]);
+  }
 }
 
 /**
@@ -99,16 +147,26 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
     routerOptions: { maxParamLength: 200 },
-  });
+    trustProxy: options.trustProxy ?? false,
+    // An HTTPS server answers through the same routes: its type differs only in the socket.
+    ...(options.https ? { https: options.https } : {}),
+  } as FastifyHttpOptions<Server>);
   const ctx = new ApiContext(options.store, loadCountryRegistry(), {
     dataCheckMs: options.dataCheckMs ?? 10 * 60_000,
     liveTtlMs: options.liveTtlMs ?? 5_000,
     forecastThreads: options.forecastThreads ?? 2,
+    computationsPerMinute: Math.max(1, options.computationsPerMinute ?? 60),
   });
+  // Bodies are JSON: Fastify's own text/plain reader would let a text body reach the
+  // routes' validation (a 400), where the answer is that the media type is not taken (415).
+  app.removeContentTypeParser('text/plain');
   app.addHook('onClose', () => ctx.close());
   app.addSchema(problemSchema);
   installProblemHandlers(app);
-  app.addHook('preValidation', async (request) => castParameters(request));
+  app.addHook('preValidation', async (request) => {
+    refuseNul(request);
+    castParameters(request);
+  });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');

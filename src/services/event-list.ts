@@ -1,6 +1,6 @@
 import type { Principal } from '../store/access.js';
 import type { Store } from '../store/database.js';
-import { listEvents } from '../store/events-repository.js';
+import { escalationInputs, listEvents } from '../store/events-repository.js';
 import type { StoredEvent } from '../store/events-repository.js';
 
 export type { StoredEvent } from '../store/events-repository.js';
@@ -23,4 +23,13 @@ export function countryEvents(
     ...q,
     limit: Math.min(q.limit ?? MAX_EVENTS, MAX_EVENTS),
   });
+}
+
+/**
+ * A fingerprint of what a country's escalation answers read besides the data version (its
+ * events and their reviews, event imports, sharing agreements): equal fingerprints, equal
+ * answers for the same reader, so answers are cached under it.
+ */
+export function escalationVersion(store: Store, countryId: string): Promise<string> {
+  return escalationInputs(store.db, countryId);
 }

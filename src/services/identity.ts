@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Algorithm } from '@node-rs/argon2';
+import type { Transaction } from 'kysely';
 import { InputError } from '../core/errors.js';
 import {
   AccessDeniedError,
@@ -14,8 +15,9 @@ import {
 } from '../store/access.js';
 import type { OrganisationKind, Principal, Role, Scope, UserPrincipal } from '../store/access.js';
 import type { Store } from '../store/database.js';
+import type { Schema } from '../store/schema.js';
 import {
-  countFailure,
+  clearFailures,
   deleteMembership,
   endSessions,
   findMembership,
@@ -34,9 +36,11 @@ import {
   listOrganisations,
   listTokens,
   listUsers,
+  lockAfterFailures,
   markToken,
   revokeTokens,
   setSessionOrganisation,
+  takeSignInAttempt,
   updateUser,
 } from '../store/identity-repository.js';
 import type {
@@ -48,7 +52,7 @@ import type {
   UserRecord,
 } from '../store/identity-repository.js';
 import { audited, recordAudit } from './audit.js';
-import type { AuditRecord } from './audit.js';
+import type { AuditRecord, RecordAudit } from './audit.js';
 
 export {
   ANONYMOUS,
@@ -454,14 +458,33 @@ export interface SignedIn {
   user: User;
 }
 
-// Verified when the username is unknown, so that the answer takes as long as for a known one.
+// Verified when no password of the account may be checked (an unknown username, a locked
+// account), so that the answer takes as long as for a wrong password.
 let dummyHash: Promise<string> | undefined;
+
+/** The same work as checking a password, against no one's. */
+async function verifyNoOne(password: string): Promise<void> {
+  dummyHash ??= argon2Hash('not a password of anyone', { algorithm: ARGON2ID });
+  await argon2Verify(await dummyHash, password);
+}
+
+/** What every refused password, unknown username and locked account is told alike. */
+const WRONG_PASSWORD = 'wrong username or password';
 
 /**
  * Signs a user in with a password. After `MAX_FAILED_SIGN_INS` failures in a row the
- * account is locked for `LOCK_MINUTES`; while locked, even the right password is refused.
- * AuthenticationError (`invalid-credentials`, `locked`, `disabled`) otherwise. Every
- * attempt is audited. `now` ISO timestamp; `sessionHours` default `SESSION_HOURS`.
+ * account is locked for `LOCK_MINUTES`; while locked, no password is checked at all.
+ *
+ * Each attempt is counted among the failures before its password is checked (and the count
+ * is reset only by a right password), so that however many attempts run at once, no more
+ * than `MAX_FAILED_SIGN_INS` wrong passwords are ever checked before the lock. An unknown
+ * username, a wrong password, a locked account and a disabled account with a wrong password
+ * are answered alike (`invalid-credentials`, "wrong username or password") after the same
+ * work (one argon2 verification); only the right password learns that its account is
+ * disabled (`disabled`), or was locked while it was being checked (`locked`).
+ *
+ * Every attempt is audited with the username tried as `attempted`, never as the actor
+ * (anyone may type any name). `now` ISO timestamp; `sessionHours` default `SESSION_HOURS`.
  */
 export async function signIn(
   store: Store,
@@ -469,63 +492,76 @@ export async function signIn(
   options: { now?: string; sessionHours?: number } = {},
 ): Promise<SignedIn> {
   const now = options.now ?? new Date().toISOString();
-  const u = await findUser(store.db, { username: credentials.username });
-  const refusal = (reason: AuthenticationFailure): AuditRecord => ({
-    actor: credentials.username,
-    action: 'sign-in-refused',
+  const attempted = credentials.username;
+  const u = await findUser(store.db, { username: attempted });
+  const entry = (action: string, detail: Record<string, unknown>): AuditRecord => ({
+    actor: ANONYMOUS,
+    action,
     itemType: 'user',
     itemId: u ? u.username : null,
-    detail: { reason },
+    detail: { attempted, ...detail },
     at: now,
   });
-  const refuse = async (reason: AuthenticationFailure, message: string, until?: string) => {
-    await recordAudit(store, refusal(reason));
-    return new AuthenticationError(reason, message, until);
-  };
+  const wrong = () => new AuthenticationError('invalid-credentials', WRONG_PASSWORD);
   if (!u || u.passwordHash === null) {
-    dummyHash ??= argon2Hash('not a password of anyone', { algorithm: ARGON2ID });
-    await argon2Verify(await dummyHash, credentials.password);
-    throw await refuse('invalid-credentials', 'wrong username or password');
+    await verifyNoOne(credentials.password);
+    await recordAudit(store, entry('sign-in-refused', { reason: 'invalid-credentials' }));
+    throw wrong();
   }
-  if (u.disabled) throw await refuse('disabled', 'this account is disabled');
-  if (u.lockedUntil !== null && u.lockedUntil > now)
-    throw await refuse(
-      'locked',
-      `too many failed sign-ins: locked until ${u.lockedUntil}`,
-      u.lockedUntil,
-    );
-  // The password is checked outside any transaction: argon2 takes tens of milliseconds.
-  if (!(await argon2Verify(u.passwordHash, credentials.password))) {
-    // The failure, the lock-out it may cause and their audit entries: all stored, or none.
-    const until = await audited(store, async (trx, record) => {
-      const failures = await countFailure(trx, u.id);
-      if (failures < MAX_FAILED_SIGN_INS) {
-        record(refusal('invalid-credentials'));
-        return undefined;
-      }
-      const until = plusMinutes(now, LOCK_MINUTES);
-      await updateUser(trx, u.id, { failedAttempts: 0, lockedUntil: until });
+  const until = plusMinutes(now, LOCK_MINUTES);
+  // The lock-out, stated where it happens (when the last failure is counted, or when an
+  // attempt finds every one taken).
+  const lock = async (trx: Transaction<Schema>, record: RecordAudit) => {
+    if (await lockAfterFailures(trx, u.id, MAX_FAILED_SIGN_INS, now, until))
       record({
         actor: 'system',
         action: 'lock',
         itemType: 'user',
         itemId: u.username,
-        detail: { until, failures },
+        detail: { until, failures: MAX_FAILED_SIGN_INS },
         at: now,
       });
-      record(refusal('locked'));
-      return until;
+  };
+  const attempt = await audited(store, async (trx, record) => {
+    const n = await takeSignInAttempt(trx, u.id, MAX_FAILED_SIGN_INS, now);
+    if (n !== undefined) record(entry('sign-in-attempt', { attempt: n }));
+    else {
+      await lock(trx, record);
+      record(entry('sign-in-refused', { reason: 'locked' }));
+    }
+    return n;
+  });
+  if (attempt === undefined) {
+    await verifyNoOne(credentials.password);
+    throw wrong();
+  }
+  // The password is checked outside any transaction: argon2 takes tens of milliseconds.
+  if (!(await argon2Verify(u.passwordHash, credentials.password))) {
+    // The failure, the lock-out it may cause and their audit entries: all stored, or none.
+    await audited(store, async (trx, record) => {
+      record(entry('sign-in-refused', { reason: 'invalid-credentials', failures: attempt }));
+      await lock(trx, record);
     });
-    throw until === undefined
-      ? new AuthenticationError('invalid-credentials', 'wrong username or password')
-      : new AuthenticationError('locked', `too many failed sign-ins: locked until ${until}`, until);
+    throw wrong();
   }
   const sessionToken = secret();
   const csrfToken = csrfOf(sessionToken);
   const expiresAt = plusMinutes(now, (options.sessionHours ?? SESSION_HOURS) * 60);
-  // The reset count, the session and the audit entry: all stored, or none.
-  const principal = await audited(store, async (trx, record) => {
-    await updateUser(trx, u.id, { failedAttempts: 0, lockedUntil: null });
+  // The reset count, the session and the audit entry: all stored, or none. A lock taken
+  // while the password was checked, or a disabling, stands.
+  const signed = await audited(store, async (trx, record) => {
+    if (!(await clearFailures(trx, u.id, now))) {
+      const current = (await findUser(trx, { id: u.id }))!;
+      const reason = current.disabled ? 'disabled' : 'locked';
+      record(entry('sign-in-refused', { reason }));
+      return current.disabled
+        ? new AuthenticationError('disabled', 'this account is disabled')
+        : new AuthenticationError(
+            'locked',
+            `too many failed sign-ins: locked until ${current.lockedUntil}`,
+            current.lockedUntil ?? undefined,
+          );
+    }
     await insertSession(trx, {
       tokenHash: sha256(sessionToken),
       csrfHash: sha256(csrfToken),
@@ -539,7 +575,8 @@ export async function signIn(
     record({ actor: principal, action: 'sign-in', itemType: 'user', itemId: u.username, at: now });
     return principal;
   });
-  return { sessionToken, csrfToken, expiresAt, principal, user: publicUser(u) };
+  if (signed instanceof AuthenticationError) throw signed;
+  return { sessionToken, csrfToken, expiresAt, principal: signed, user: publicUser(u) };
 }
 
 /** Ends a session (signing out); unknown tokens are ignored. */

@@ -735,6 +735,55 @@ export async function eventCoverage(
   };
 }
 
+/**
+ * A fingerprint of what a country's escalation answers read besides the data version: its
+ * events (how many, the newest id), the reviews of its field reports, the event imports and
+ * the sharing agreements (which decide who sees what). It changes with each of those, from
+ * whichever process wrote them, so answers can be cached until it does.
+ */
+export async function escalationInputs(db: Db, countryId: string): Promise<string> {
+  const reports = () =>
+    db
+      .selectFrom('field_reports as f')
+      .innerJoin('events as e', 'e.id', 'f.event_id')
+      .where('e.country_id', '=', countryId);
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('events')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('country_id', '=', countryId)
+        .as('events'),
+      eb
+        .selectFrom('events')
+        .select((e) => e.fn.max('id').as('m'))
+        .where('country_id', '=', countryId)
+        .as('last_event'),
+      reports()
+        .select((e) => e.fn.count('f.reviewed_at').as('n'))
+        .as('reviews'),
+      reports()
+        .select((e) => e.fn.max('f.reviewed_at').as('m'))
+        .as('last_review'),
+      eb
+        .selectFrom('event_imports')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_import'),
+      eb
+        .selectFrom('sharing_agreements')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_agreement'),
+      eb
+        .selectFrom('sharing_agreements')
+        .select((e) => e.fn.count('withdrawn_at').as('n'))
+        .as('withdrawn_agreements'),
+    ])
+    .executeTakeFirstOrThrow();
+  return Object.values(row)
+    .map((v) => String(v ?? '-'))
+    .join(':');
+}
+
 /** Ids of the countries with at least one event. */
 export async function countriesWithEvents(db: Db): Promise<string[]> {
   const rows = await db

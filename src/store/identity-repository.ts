@@ -231,15 +231,68 @@ export async function updateUser(
     .execute();
 }
 
-/** Counts one more failed sign-in, atomically; returns the new count. */
-export async function countFailure(db: Db, id: number): Promise<number> {
+// A sign-in attempt is counted among the failures in a row when it is taken, before its
+// password is checked, and the count is reset only once a password proves right: however many
+// attempts run at once, no more than `max` passwords are checked between two resets.
+
+/**
+ * Takes one sign-in attempt of user `id`, atomically: when the account is not locked at
+ * `now` (ISO) and fewer than `max` failures in a row are counted, counts one more and
+ * returns its number (1 to `max`); otherwise undefined, and nothing changes.
+ */
+export async function takeSignInAttempt(
+  db: Db,
+  id: number,
+  max: number,
+  now: string,
+): Promise<number | undefined> {
   const r = await db
     .updateTable('users')
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
     .where('id', '=', id)
+    .where('failed_attempts', '<', max)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
     .returning('failed_attempts')
-    .executeTakeFirstOrThrow();
-  return Number(r.failed_attempts);
+    .executeTakeFirst();
+  return r === undefined ? undefined : Number(r.failed_attempts);
+}
+
+/**
+ * Locks user `id` until `until` when at least `max` failures in a row are counted and no
+ * lock holds at `now`, and starts the count again; true when this call locked it (of two
+ * concurrent callers, one only).
+ */
+export async function lockAfterFailures(
+  db: Db,
+  id: number,
+  max: number,
+  now: string,
+  until: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: until })
+    .where('id', '=', id)
+    .where('failed_attempts', '>=', max)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Ends the run of failures of user `id` after a right password, and a lock that ended
+ * before `now`, unless the account is locked at `now` or disabled; true when it did (the
+ * sign-in may go on), false when the lock or the disabling stands.
+ */
+export async function clearFailures(db: Db, id: number, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('id', '=', id)
+    .where('disabled', '=', 0)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /** A session row: hashes only; `organisationId` the organisation it acts for (null: home). */

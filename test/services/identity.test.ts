@@ -64,6 +64,14 @@ onEveryStore('identity', (target) => {
     await store.close();
     await target.cleanup();
   });
+  const lockedUntil = async (username: string) =>
+    (
+      await store.db
+        .selectFrom('users')
+        .select('locked_until')
+        .where('username', '=', username)
+        .executeTakeFirstOrThrow()
+    ).locked_until;
 
   it('stores passwords as argon2id hashes and refuses bad input with the field named', async () => {
     const row = await store.db
@@ -124,23 +132,22 @@ onEveryStore('identity', (target) => {
       password: PASSWORD,
       now: T0,
     });
-    for (let i = 1; i < MAX_FAILED_SIGN_INS; i++)
+    for (let i = 1; i <= MAX_FAILED_SIGN_INS; i++)
       await refused(
         signIn(store, { username: 'lock-me', password: `bad guess ${i}!!` }, { now: at(i) }),
         'invalid-credentials',
       );
-    await refused(
-      signIn(store, { username: 'lock-me', password: 'bad guess 5!!!' }, { now: at(5) }),
-      'locked',
-    );
-    // Locked: even the right password is refused until the lock ends.
+    const locked = await lockedUntil('lock-me');
+    assert.equal(locked, at(5 + LOCK_MINUTES));
+    // Locked: even the right password is refused until the lock ends, answered as a wrong
+    // one (the answer tells nothing of the account).
     await refused(
       signIn(store, { username: 'lock-me', password: PASSWORD }, { now: at(6) }),
-      'locked',
+      'invalid-credentials',
     );
     await refused(
       signIn(store, { username: 'lock-me', password: PASSWORD }, { now: at(5 + LOCK_MINUTES - 1) }),
-      'locked',
+      'invalid-credentials',
     );
     const s = await signIn(
       store,
@@ -157,13 +164,135 @@ onEveryStore('identity', (target) => {
       ).catch(() => undefined);
     await refused(
       signIn(store, { username: 'lock-me', password: PASSWORD }, { now: at(36) }),
-      'locked',
+      'invalid-credentials',
     );
     await setPassword(store, SYSTEM, 'lock-me', 'a brand new passphrase', at(37));
     await signIn(
       store,
       { username: 'lock-me', password: 'a brand new passphrase' },
       { now: at(38) },
+    );
+  });
+
+  it(`checks no more than ${MAX_FAILED_SIGN_INS} wrong passwords before the lock, however many attempts run at once`, async () => {
+    await createUser(store, SYSTEM, {
+      username: 'raced',
+      organisationId: 'osapg',
+      role: 'viewer',
+      password: PASSWORD,
+      now: T0,
+    });
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        signIn(
+          store,
+          { username: 'raced', password: i === 20 ? PASSWORD : `guess number ${i}` },
+          { now: at(1) },
+        ),
+      ),
+    );
+    const trail = await listAudit(store.db, { itemId: 'raced' });
+    const actions = trail.map((e) => e.action);
+    const signedIn = attempts.filter((a) => a.status === 'fulfilled').length;
+    assert.equal(actions.filter((a) => a === 'sign-in').length, signedIn);
+    assert.ok(signedIn <= 1);
+    // Five in a row at most: before the right password (four then) and after it.
+    const checkedWrong = trail.filter(
+      (e) => e.action === 'sign-in-refused' && e.detail?.reason === 'invalid-credentials',
+    ).length;
+    const most = signedIn === 0 ? MAX_FAILED_SIGN_INS : 2 * MAX_FAILED_SIGN_INS - 1;
+    assert.ok(checkedWrong <= most, `${checkedWrong} wrong passwords checked`);
+    // A success never clears a lock that came before it.
+    if (actions.includes('lock')) {
+      if (signedIn) assert.ok(actions.indexOf('sign-in') < actions.lastIndexOf('lock'));
+      assert.equal(await lockedUntil('raced'), at(1 + LOCK_MINUTES));
+      await refused(
+        signIn(store, { username: 'raced', password: PASSWORD }, { now: at(2) }),
+        'invalid-credentials',
+      );
+    }
+
+    // Forty wrong passwords at once: five are checked, the account locks once.
+    await createUser(store, SYSTEM, {
+      username: 'raced-again',
+      organisationId: 'osapg',
+      role: 'viewer',
+      password: PASSWORD,
+      now: T0,
+    });
+    const wrong = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        signIn(store, { username: 'raced-again', password: `guess ${i} again` }, { now: at(1) }),
+      ),
+    );
+    assert.ok(wrong.every((a) => a.status === 'rejected'));
+    const again = await listAudit(store.db, { itemId: 'raced-again' });
+    assert.equal(
+      again.filter(
+        (e) => e.action === 'sign-in-refused' && e.detail?.reason === 'invalid-credentials',
+      ).length,
+      MAX_FAILED_SIGN_INS,
+    );
+    assert.equal(again.filter((e) => e.action === 'lock').length, 1);
+    assert.equal(await lockedUntil('raced-again'), at(1 + LOCK_MINUTES));
+    await refused(
+      signIn(store, { username: 'raced-again', password: PASSWORD }, { now: at(2) }),
+      'invalid-credentials',
+    );
+  });
+
+  it('answers a disabled or locked account like a wrong password, and tells the state only to the right one', async () => {
+    await createUser(store, SYSTEM, {
+      username: 'gone',
+      organisationId: 'osapg',
+      role: 'viewer',
+      password: PASSWORD,
+      now: T0,
+    });
+    await setUserDisabled(store, SYSTEM, 'gone', true, T0);
+    const answer = (p: Promise<unknown>) =>
+      p.then(
+        () => 'signed in',
+        (e: unknown) => (e instanceof AuthenticationError ? [e.reason, e.message] : e),
+      );
+    const wrongOfEnabled = await answer(
+      signIn(store, { username: 'amina', password: 'not her password' }, { now: at(1) }),
+    );
+    await signIn(store, { username: 'amina', password: PASSWORD }, { now: at(1) });
+    const unknown = await answer(
+      signIn(store, { username: 'no-such-user', password: 'whatever it is' }, { now: at(1) }),
+    );
+    const wrongOfDisabled = await answer(
+      signIn(store, { username: 'gone', password: 'not the password' }, { now: at(1) }),
+    );
+    assert.deepEqual(wrongOfDisabled, wrongOfEnabled);
+    assert.deepEqual(unknown, wrongOfEnabled);
+    // The password of a disabled account is checked: its failures count toward the lock.
+    const trail = await listAudit(store.db, { itemId: 'gone' });
+    assert.deepEqual(
+      trail.filter((e) => e.action === 'sign-in-refused').map((e) => e.detail?.reason),
+      ['invalid-credentials'],
+    );
+    assert.deepEqual(
+      await answer(signIn(store, { username: 'gone', password: PASSWORD }, { now: at(2) })),
+      ['disabled', 'this account is disabled'],
+    );
+  });
+
+  it('records the username tried as an attempted name, never as the actor', async () => {
+    await assert.rejects(
+      signIn(store, { username: 'chief@osapg', password: 'any password at all' }, { now: at(1) }),
+    );
+    await assert.rejects(
+      signIn(store, { username: 'amina', password: 'not her password' }, { now: at(1) }),
+    );
+    const trail = (await listAudit(store.db)).filter(
+      (e) => e.detail?.attempted === 'chief@osapg' || e.detail?.attempted === 'amina',
+    );
+    assert.ok(trail.length >= 2);
+    for (const e of trail) assert.equal(e.actor, 'anonymous');
+    assert.ok(
+      (await listAudit(store.db)).every((e) => e.actor !== 'chief@osapg' && e.actor !== 'amina'),
     );
   });
 

@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { EscalationMonitor, STEPS, countriesIn, loadRules } from '../../services/escalation.js';
 import type { Step, TierPort } from '../../services/escalation.js';
 import { structuralTiers } from '../../services/escalation-tiers.js';
+import { escalationVersion } from '../../services/event-list.js';
 import { visibilityKey } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { clientKey } from '../limits.js';
 import { badField, countryParam, dateParam, today } from '../params.js';
 import { countryQuery, dateOrYear, errors, open, query } from '../schemas.js';
 
@@ -94,18 +96,22 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       // Statuses are computed from the events this reader may see, so the cache is per reader
       // and per version of the shared material (a withdrawn agreement shows at once).
       const reader = `${visibilityKey(request.principal)}:${await ctx.sharedVersion()}`;
-      const result = await ctx.live.get(`status:${asOf}:${q.rules ?? ''}:${reader}`, async () => {
-        const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { asOf }));
-        return {
-          asOf,
-          rules: monitor.rulesRef,
-          statuses: await monitor.statusAsOf(
-            countriesIn(ctx.registry.all(), asOf),
+      const charge = ctx.charge(clientKey(request));
+      const result = await ctx.live.get(
+        `status:${asOf}:${q.rules ?? ''}:${reader}`,
+        charge(async () => {
+          const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { asOf }));
+          return {
             asOf,
-            request.principal,
-          ),
-        };
-      });
+            rules: monitor.rulesRef,
+            statuses: await monitor.statusAsOf(
+              countriesIn(ctx.registry.all(), asOf),
+              asOf,
+              request.principal,
+            ),
+          };
+        }),
+      );
       return q.all
         ? result
         : { ...result, statuses: result.statuses.filter((s) => s.stage !== 'none' || s.imminent) };
@@ -185,12 +191,18 @@ export function escalationRoutes(app: FastifyInstance, ctx: ApiContext): void {
         throw badField('step', 'week spans at most 5 years (use month or longer)');
       const country = countryParam(ctx, q.country, 'country', last);
       const years = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-      const entries = await ctx.live.get(
-        `timeline:${country.id}:${from}:${to}:${q.step}:${q.rules ?? ''}:${visibilityKey(request.principal)}:${await ctx.sharedVersion()}`,
-        async () => {
+      // Kept until the data version or the country's events, reviews or agreements change
+      // (from any process), rather than for seconds: a long timeline takes seconds.
+      const [version, inputs] = await Promise.all([
+        ctx.dataVersion(),
+        escalationVersion(ctx.store, country.id),
+      ]);
+      const entries = await ctx.results.get(
+        `timeline:${country.id}:${from}:${to}:${q.step}:${q.rules ?? ''}:${visibilityKey(request.principal)}:${version}:${inputs}`,
+        ctx.charge(clientKey(request))(async () => {
           const monitor = await openMonitor(ctx, q.rules, await tiers(ctx, { years }));
           return monitor.timeline(country.id, from, to, q.step, request.principal);
-        },
+        }),
       );
       const key = (e: (typeof entries)[number]) =>
         `${e.stage}|${e.imminent}|${e.redFlags.join()}|${e.indicators.join()}`;

@@ -11,7 +11,8 @@ import {
   nameForecasts,
   walkForward,
 } from '../../services/forecast.js';
-import type { ApiContext } from '../context.js';
+import type { ApiContext, Charge } from '../context.js';
+import { clientKey } from '../limits.js';
 import { countryParam } from '../params.js';
 import { countryQuery, errors, open, query, year } from '../schemas.js';
 
@@ -27,12 +28,16 @@ const specRef = {
 async function specAndPanel(
   ctx: ApiContext,
   ref: string,
+  charge: Charge,
 ): Promise<{ spec: ModelSpec; panel: Panel; version: string }> {
   const version = await ctx.dataVersion();
-  return ctx.results.get(`panel:${ref}:${version}`, async () => {
-    const spec = await loadModelSpec(ref, ctx.store);
-    return { spec, panel: await loadPanel(ctx.store, spec), version };
-  });
+  return ctx.results.get(
+    `panel:${ref}:${version}`,
+    charge(async () => {
+      const spec = await loadModelSpec(ref, ctx.store);
+      return { spec, panel: await loadPanel(ctx.store, spec), version };
+    }),
+  );
 }
 
 /** The statistical forecast of a new mass killing: the list of an origin year and why a country moved. */
@@ -83,25 +88,29 @@ export function forecastRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const q = request.query;
-      const { spec, panel, version } = await specAndPanel(ctx, q.spec);
+      const charge = ctx.charge(clientKey(request));
+      const { spec, panel, version } = await specAndPanel(ctx, q.spec, charge);
       const origin = q.origin ?? panelYears(panel).last;
-      const full = await ctx.results.get(`forecast:${spec.id}:${origin}:${version}`, () =>
-        ctx.fitting(async (pool) => {
-          const [result] = await walkForward(panel, spec, { from: origin, to: origin, pool });
-          const rows = nameForecasts(ctx.registry, [result!]).map((r) => ({
-            ...r,
-            top: r.rank <= spec.topN,
-          }));
-          return {
-            spec: spec.id,
-            origin,
-            horizonYears: spec.horizonYears,
-            topN: spec.topN,
-            model: modelSummary(result!.model),
-            trainedTo: result!.model.trainedTo,
-            forecasts: rows,
-          };
-        }),
+      const full = await ctx.results.get(
+        `forecast:${spec.id}:${origin}:${version}`,
+        charge(() =>
+          ctx.fitting(async (pool) => {
+            const [result] = await walkForward(panel, spec, { from: origin, to: origin, pool });
+            const rows = nameForecasts(ctx.registry, [result!]).map((r) => ({
+              ...r,
+              top: r.rank <= spec.topN,
+            }));
+            return {
+              spec: spec.id,
+              origin,
+              horizonYears: spec.horizonYears,
+              topN: spec.topN,
+              model: modelSummary(result!.model),
+              trainedTo: result!.model.trainedTo,
+              forecasts: rows,
+            };
+          }),
+        ),
       );
       return q.all ? full : { ...full, forecasts: full.forecasts.filter((r) => r.top) };
     },
@@ -138,9 +147,13 @@ export function forecastRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const q = request.query;
       const country = countryParam(ctx, q.country, 'country', q.origin);
-      const { spec, panel, version } = await specAndPanel(ctx, q.spec);
-      return ctx.results.get(`explain:${spec.id}:${country.id}:${q.origin}:${version}`, () =>
-        ctx.fitting((pool) => explainForecast(panel, spec, country.id, q.origin, { pool })),
+      const charge = ctx.charge(clientKey(request));
+      const { spec, panel, version } = await specAndPanel(ctx, q.spec, charge);
+      return ctx.results.get(
+        `explain:${spec.id}:${country.id}:${q.origin}:${version}`,
+        charge(() =>
+          ctx.fitting((pool) => explainForecast(panel, spec, country.id, q.origin, { pool })),
+        ),
       );
     },
   );

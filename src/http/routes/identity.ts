@@ -7,7 +7,7 @@ import {
   signOut,
   switchOrganisation,
 } from '../../services/identity.js';
-import { SESSION_COOKIE, credentialsOf, requireUser } from '../auth.js';
+import { SESSION_COOKIE, clearSessionCookie, credentialsOf, requireUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import type { RateLimit } from '../limits.js';
 import { HttpProblem } from '../problem.js';
@@ -180,9 +180,13 @@ export function identityRoutes(app: FastifyInstance, ctx: ApiContext, signIns: R
   app.delete(
     '/session',
     {
+      // Whatever the answer (a session already ended, a missing CSRF token), the browser
+      // forgets its cookie: signing out never leaves it holding one.
+      onSend: async (_request, reply) => clearSessionCookie(reply),
       schema: {
         tags: ['identity'],
-        summary: 'Sign out: ends the session and clears its cookie (needs the CSRF token)',
+        summary:
+          'Sign out: ends the session (needs the CSRF token) and clears its cookie, whatever the answer',
         response: { 204: { type: 'null' }, ...errors(401, 403) },
       },
     },
@@ -190,7 +194,6 @@ export function identityRoutes(app: FastifyInstance, ctx: ApiContext, signIns: R
       const session = request.cookies[SESSION_COOKIE];
       if (session !== undefined && request.principal.kind === 'user')
         await signOut(ctx.store, session);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send();
     },
   );

@@ -13,7 +13,8 @@ import { loadFramework } from '../../services/frameworks.js';
 import type { Framework } from '../../core/frameworks/types.js';
 import { overridesFor } from '../../services/overrides.js';
 import type { Principal } from '../auth.js';
-import type { ApiContext } from '../context.js';
+import type { ApiContext, Charge } from '../context.js';
+import { clientKey } from '../limits.js';
 import { badField, countryParam, dateParam, today } from '../params.js';
 import { countryQuery, dateOrYear, errors, open, query, year } from '../schemas.js';
 import { frameworkRef } from './frameworks.js';
@@ -55,7 +56,8 @@ function frameworkOf(ctx: ApiContext, ref: string): Promise<Framework> {
 /**
  * The structural assessment of every country on `asOf` with the overrides `principal` may
  * see (applied or not), cached per framework, date, those overrides and data version: the trend and the single-country answers
- * read the same world assessment.
+ * read the same world assessment. Computing one that is not cached costs the request's
+ * `charge`.
  */
 async function world(
   ctx: ApiContext,
@@ -63,6 +65,7 @@ async function world(
   frameworkRef: string,
   asOf: string,
   applyOverrides: boolean,
+  charge: Charge,
 ): Promise<AssessReport> {
   const framework = await frameworkOf(ctx, frameworkRef);
   const [version, overrides] = await Promise.all([
@@ -70,13 +73,16 @@ async function world(
     overridesFor(ctx.store, principal, framework.id),
   ]);
   const key = `assess:${framework.id}@${framework.version}:${asOf}:${applyOverrides}:${JSON.stringify(overrides.map((o) => [o.id, o.severity]))}:${version}`;
-  return ctx.results.get(key, () =>
-    assessWorld(ctx.store, ctx.registry.all(), {
-      framework: `${framework.id}@${framework.version}`,
-      asOf,
-      overrides,
-      applyOverrides,
-    }),
+  return ctx.results.get(
+    key,
+    charge(() =>
+      assessWorld(ctx.store, ctx.registry.all(), {
+        framework: `${framework.id}@${framework.version}`,
+        asOf,
+        overrides,
+        applyOverrides,
+      }),
+    ),
   );
 }
 
@@ -137,19 +143,23 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
         q.country === undefined
           ? undefined
           : countryParam(ctx, q.country, 'country', Number(asOf.slice(0, 4)));
-      const report = await world(ctx, request.principal, q.framework, asOf, q.overrides);
+      const charge = ctx.charge(clientKey(request));
+      const report = await world(ctx, request.principal, q.framework, asOf, q.overrides, charge);
       if (!country) return q.detail === 'summary' ? summaryOf(report) : report;
       const own = report.assessments.filter((a) => a.country.id === country.id);
       if (own.length > 0) return { ...report, assessments: own };
       // Not a state on that date: assessed alone, as `lens assess --country` does.
       const framework = await frameworkOf(ctx, q.framework);
-      return assessWorld(ctx.store, ctx.registry.all(), {
-        framework: q.framework,
-        asOf,
-        countryIds: [country.id],
-        overrides: await overridesFor(ctx.store, request.principal, framework.id, country.id),
-        applyOverrides: q.overrides,
-      });
+      const overrides = await overridesFor(ctx.store, request.principal, framework.id, country.id);
+      return charge(() =>
+        assessWorld(ctx.store, ctx.registry.all(), {
+          framework: q.framework,
+          asOf,
+          countryIds: [country.id],
+          overrides,
+          applyOverrides: q.overrides,
+        }),
+      )();
     },
   );
 
@@ -195,12 +205,13 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (to - from > 40) throw badField('from', 'spans more than 41 years');
       const country = countryParam(ctx, q.country, 'country', to);
       const framework = await frameworkOf(ctx, q.framework);
+      const charge = ctx.charge(clientKey(request));
       const points = [];
       for (let y = from; y <= to; y++) {
         const asOf = `${y}-12-31`;
         let report: AssessReport | undefined;
         try {
-          report = await world(ctx, request.principal, q.framework, asOf, true);
+          report = await world(ctx, request.principal, q.framework, asOf, true, charge);
         } catch (error) {
           // A year before any of the framework's data was published has no point.
           if (!(error instanceof InputError)) throw error;
@@ -268,6 +279,7 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const pair = q.compare?.split(',') as [string, string] | undefined;
       const countries = ctx.registry.all();
       const key = `backtest:${JSON.stringify(q)}:${await ctx.dataVersion()}`;
+      const charge = ctx.charge(clientKey(request));
       if (q.rolling) {
         const base = {
           years: q.rolling,
@@ -275,16 +287,19 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
           outcome: q.outcome,
           universe: q.universe,
         };
-        return ctx.results.get<unknown>(key, async () =>
-          pair
-            ? {
-                frameworks: pair,
-                reports: await runRollingComparison(ctx.store, countries, {
-                  ...base,
+        return ctx.results.get<unknown>(
+          key,
+          charge<unknown>(async () =>
+            pair
+              ? {
                   frameworks: pair,
-                }),
-              }
-            : runRollingBacktest(ctx.store, countries, { ...base, framework: q.framework }),
+                  reports: await runRollingComparison(ctx.store, countries, {
+                    ...base,
+                    frameworks: pair,
+                  }),
+                }
+              : runRollingBacktest(ctx.store, countries, { ...base, framework: q.framework }),
+          ),
         );
       }
       if (q.asOf === undefined) throw badField('asOf', 'is required (or give `rolling`)');
@@ -295,10 +310,13 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
         outcome: q.outcome,
         universe: q.universe,
       };
-      return ctx.results.get<unknown>(key, () =>
-        pair
-          ? runBacktestComparison(ctx.store, countries, { ...base, frameworks: pair })
-          : runBacktest(ctx.store, countries, { ...base, framework: q.framework }),
+      return ctx.results.get<unknown>(
+        key,
+        charge<unknown>(() =>
+          pair
+            ? runBacktestComparison(ctx.store, countries, { ...base, frameworks: pair })
+            : runBacktest(ctx.store, countries, { ...base, framework: q.framework }),
+        ),
       );
     },
   );
