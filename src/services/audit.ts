@@ -69,9 +69,11 @@ export async function recordAudit(
 }
 
 /**
- * Checks the whole chain: every entry present, in order, unchanged. Reports the first
- * broken seq. To detect removal of the newest entries too, compare `head` with one noted
- * earlier (`expectHead`): a chain cut short at an earlier entry is itself consistent.
+ * Checks the whole chain: every entry present, in order, unchanged, each hash the HMAC of its
+ * entry under the audit key it names (held outside the database). Reports the first broken
+ * seq. To detect removal of the newest entries too, compare `head` with one noted earlier
+ * (`expectHead`): a chain cut short at an earlier entry is itself consistent. A head noted
+ * before the chain was keyed is recognised through the `rekey` entry that records it.
  */
 export async function verifyAudit(
   store: Store,
@@ -82,11 +84,50 @@ export async function verifyAudit(
     throw new AccessDeniedError(`${describePrincipal(principal)} may not verify the audit trail`);
   const result = await verifyAuditChain(store.db);
   if (options.expectHead === undefined) return result;
-  // The noted head must still be in the chain: the current head, or an earlier entry's hash.
-  const present =
-    result.head === options.expectHead ||
-    (await listAudit(store.db)).some((e) => e.hash === options.expectHead);
+  const present = await holdsHead(store, options.expectHead);
   return { ...result, ok: result.ok && present, headMatches: present };
+}
+
+/** Whether `head` is the hash of an entry of the chain, or the head it had before it was keyed. */
+async function holdsHead(store: Store, head: string): Promise<boolean> {
+  const entry = await store.db
+    .selectFrom('audit_log')
+    .select('seq')
+    .where('hash', '=', head)
+    .executeTakeFirst();
+  if (entry !== undefined) return true;
+  const rekeys = await store.db
+    .selectFrom('audit_log')
+    .select('detail')
+    .where('action', '=', 'rekey')
+    .where('item_type', '=', 'audit-trail')
+    .execute();
+  return rekeys.some(
+    (r) => (JSON.parse(r.detail) as { previousHead?: string }).previousHead === head,
+  );
+}
+
+/**
+ * Starts signing the audit trail with a new key, appended to the key file; the old keys stay
+ * there to verify the entries they signed. The change is an entry of its own (`rotate-key`,
+ * naming both keys' ids), the first one signed with the new key. The local operator only.
+ */
+export async function rotateAuditKey(
+  store: Store,
+  principal: Principal,
+  now = new Date().toISOString(),
+): Promise<{ previous: string; current: string; file: string }> {
+  if (principal.kind !== 'system')
+    throw new AccessDeniedError(`${describePrincipal(principal)} may not rotate the audit key`);
+  const { previous, current } = store.auditKeys.rotate();
+  await recordAudit(store, {
+    actor: principal,
+    action: 'rotate-key',
+    itemType: 'audit-trail',
+    detail: { previous: previous.id, key: current.id },
+    at: now,
+  });
+  return { previous: previous.id, current: current.id, file: store.auditKeys.source };
 }
 
 /**
