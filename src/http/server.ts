@@ -13,6 +13,7 @@ import { identityAuthenticator, installAuthentication } from './auth.js';
 import type { Authenticate } from './auth.js';
 import { ApiContext } from './context.js';
 import { perMinute } from './limits.js';
+import { limitAuditedReads } from './audited-reads.js';
 import { HttpProblem, installProblemHandlers, problemSchema, routeNotFound } from './problem.js';
 import { countryRoutes } from './routes/countries.js';
 import { escalationRoutes } from './routes/escalation.js';
@@ -53,6 +54,11 @@ export interface ServerOptions {
   writesPerMinute?: number;
   /** Sign-in attempts allowed per client and minute (default 10). */
   signInsPerMinute?: number;
+  /**
+   * AMBER, AMBER+STRICT and RED items a signed-in user's reads may record in the audit
+   * trail per minute (default 1000); reads beyond are refused with 429.
+   */
+  auditedReadsPerMinute?: number;
 }
 
 /**
@@ -116,6 +122,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(fastifyCookie);
   installAuthentication(app, options.authenticate ?? identityAuthenticator(options.store));
+  limitAuditedReads(app, options.auditedReadsPerMinute ?? 1000);
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>

@@ -3,6 +3,7 @@ import { AccessDeniedError, canDo, describePrincipal } from '../store/access.js'
 import type { Principal } from '../store/access.js';
 import { appendAudit, listAudit, verifyAuditChain } from '../store/audit-repository.js';
 import type { AuditEntry, AuditInput, AuditVerification } from '../store/audit-repository.js';
+import { auditShown as auditShownIn } from '../store/read-audit.js';
 import type { Store } from '../store/database.js';
 import type { Schema } from '../store/schema.js';
 
@@ -145,3 +146,19 @@ export async function auditTrail(
   const suffix = `@${principal.organisationId}`;
   return (await listAudit(store.db, q)).filter((e) => e.actor.endsWith(suffix));
 }
+
+/**
+ * Runs a list read whose answer shows one page of what it read, and records in the audit
+ * trail only the items shown (`shown` gives their type and ids, as the trail names them):
+ * a page of one AMBER report is one entry about one report, however many the list holds.
+ */
+export function auditShown<T>(
+  store: Store,
+  read: () => Promise<T>,
+  shown: (result: T) => { itemType: string; ids: readonly string[] },
+): Promise<T> {
+  return auditShownIn(store.db, read, shown);
+}
+
+export { MAX_ITEMS_PER_READ_ENTRY, withReadAuditScope } from '../store/read-audit.js';
+export type { ReadAuditScope } from '../store/read-audit.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { auditShown } from '../../services/audit.js';
 import { acknowledge, alerts, resolve } from '../../services/alerts.js';
 import type { AlertFilter } from '../../services/alerts.js';
 import { actorName, requireScope } from '../auth.js';
@@ -49,8 +50,16 @@ export function alertRoutes(app: FastifyInstance, ctx: ApiContext, writes: RateL
       const q = request.query;
       const countryId =
         q.country === undefined ? undefined : countryParam(ctx, q.country, 'country').id;
-      const list = await alerts(ctx.store, request.principal, { filter: q.filter, countryId });
-      return paginate(list, (a) => a.id, q);
+      return auditShown(
+        ctx.store,
+        async () =>
+          paginate(
+            await alerts(ctx.store, request.principal, { filter: q.filter, countryId }),
+            (a) => a.id,
+            q,
+          ),
+        (page) => ({ itemType: 'alert', ids: page.items.map((a) => String(a.id)) }),
+      );
     },
   );
 
