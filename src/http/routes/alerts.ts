@@ -43,7 +43,7 @@ export function alertRoutes(app: FastifyInstance, ctx: ApiContext, writes: RateL
           country: countryQuery,
           ...pageQuery,
         }),
-        response: { 200: page(alertItem, 'alerts, newest first'), ...errors() },
+        response: { 200: page(alertItem, 'alerts, newest first'), ...errors(429) },
       },
     },
     async (request) => {

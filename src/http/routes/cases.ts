@@ -46,7 +46,7 @@ export function caseRoutes(app: FastifyInstance, ctx: ApiContext, writes: RateLi
           country: countryQuery,
           ...pageQuery,
         }),
-        response: { 200: page(caseItem, 'cases, newest first'), ...errors(401) },
+        response: { 200: page(caseItem, 'cases, newest first'), ...errors(401, 429) },
       },
     },
     async (request) => {

@@ -69,7 +69,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           ['country'],
         ),
-        response: { 200: page(eventItem, 'events, oldest first'), ...errors() },
+        response: { 200: page(eventItem, 'events, oldest first'), ...errors(429) },
       },
     },
     async (request) => {

@@ -56,7 +56,7 @@ export function overrideRoutes(app: FastifyInstance, ctx: ApiContext, writes: Ra
         tags: ['structural risk'],
         summary: 'Active analyst overrides, oldest first',
         querystring: query({ framework: frameworkRef, country: countryQuery, ...pageQuery }),
-        response: { 200: page(overrideItem, 'overrides, oldest first'), ...errors() },
+        response: { 200: page(overrideItem, 'overrides, oldest first'), ...errors(429) },
       },
     },
     async (request) => {

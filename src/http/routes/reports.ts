@@ -154,7 +154,7 @@ export function reportRoutes(app: FastifyInstance, ctx: ApiContext, writes: Rate
           country: countryQuery,
           ...pageQuery,
         }),
-        response: { 200: page(fieldReport, 'field reports, newest first'), ...errors() },
+        response: { 200: page(fieldReport, 'field reports, newest first'), ...errors(429) },
       },
     },
     async (request) => {
