@@ -14,6 +14,7 @@ import { identityAuthenticator, installAuthentication } from './auth.js';
 import type { Authenticate } from './auth.js';
 import { ApiContext } from './context.js';
 import { perMinute } from './limits.js';
+import { limitAuditedReads } from './audited-reads.js';
 import { HttpProblem, installProblemHandlers, problemSchema, routeNotFound } from './problem.js';
 import { countryRoutes } from './routes/countries.js';
 import { escalationRoutes } from './routes/escalation.js';
@@ -68,6 +69,11 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string[];
   /** The server's TLS key and certificate (PEM): it then serves HTTPS itself. */
   https?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * AMBER, AMBER+STRICT and RED items a signed-in user's reads may record in the audit
+   * trail per minute (default 1000); reads beyond are refused with 429.
+   */
+  auditedReadsPerMinute?: number;
 }
 
 /** A text field of a request holding NUL (U+0000), which no database column may store. */
@@ -174,6 +180,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(fastifyCookie);
   installAuthentication(app, options.authenticate ?? identityAuthenticator(options.store));
+  limitAuditedReads(app, options.auditedReadsPerMinute ?? 1000);
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>

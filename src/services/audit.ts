@@ -3,6 +3,7 @@ import { AccessDeniedError, canDo, describePrincipal } from '../store/access.js'
 import type { Principal } from '../store/access.js';
 import { appendAudit, listAudit, verifyAuditChain } from '../store/audit-repository.js';
 import type { AuditEntry, AuditInput, AuditVerification } from '../store/audit-repository.js';
+import { auditShown as auditShownIn } from '../store/read-audit.js';
 import type { Store } from '../store/database.js';
 import type { Schema } from '../store/schema.js';
 
@@ -69,9 +70,11 @@ export async function recordAudit(
 }
 
 /**
- * Checks the whole chain: every entry present, in order, unchanged. Reports the first
- * broken seq. To detect removal of the newest entries too, compare `head` with one noted
- * earlier (`expectHead`): a chain cut short at an earlier entry is itself consistent.
+ * Checks the whole chain: every entry present, in order, unchanged, each hash the HMAC of its
+ * entry under the audit key it names (held outside the database). Reports the first broken
+ * seq. To detect removal of the newest entries too, compare `head` with one noted earlier
+ * (`expectHead`): a chain cut short at an earlier entry is itself consistent. A head noted
+ * before the chain was keyed is recognised through the `rekey` entry that records it.
  */
 export async function verifyAudit(
   store: Store,
@@ -82,11 +85,50 @@ export async function verifyAudit(
     throw new AccessDeniedError(`${describePrincipal(principal)} may not verify the audit trail`);
   const result = await verifyAuditChain(store.db);
   if (options.expectHead === undefined) return result;
-  // The noted head must still be in the chain: the current head, or an earlier entry's hash.
-  const present =
-    result.head === options.expectHead ||
-    (await listAudit(store.db)).some((e) => e.hash === options.expectHead);
+  const present = await holdsHead(store, options.expectHead);
   return { ...result, ok: result.ok && present, headMatches: present };
+}
+
+/** Whether `head` is the hash of an entry of the chain, or the head it had before it was keyed. */
+async function holdsHead(store: Store, head: string): Promise<boolean> {
+  const entry = await store.db
+    .selectFrom('audit_log')
+    .select('seq')
+    .where('hash', '=', head)
+    .executeTakeFirst();
+  if (entry !== undefined) return true;
+  const rekeys = await store.db
+    .selectFrom('audit_log')
+    .select('detail')
+    .where('action', '=', 'rekey')
+    .where('item_type', '=', 'audit-trail')
+    .execute();
+  return rekeys.some(
+    (r) => (JSON.parse(r.detail) as { previousHead?: string }).previousHead === head,
+  );
+}
+
+/**
+ * Starts signing the audit trail with a new key, appended to the key file; the old keys stay
+ * there to verify the entries they signed. The change is an entry of its own (`rotate-key`,
+ * naming both keys' ids), the first one signed with the new key. The local operator only.
+ */
+export async function rotateAuditKey(
+  store: Store,
+  principal: Principal,
+  now = new Date().toISOString(),
+): Promise<{ previous: string; current: string; file: string }> {
+  if (principal.kind !== 'system')
+    throw new AccessDeniedError(`${describePrincipal(principal)} may not rotate the audit key`);
+  const { previous, current } = store.auditKeys.rotate();
+  await recordAudit(store, {
+    actor: principal,
+    action: 'rotate-key',
+    itemType: 'audit-trail',
+    detail: { previous: previous.id, key: current.id },
+    at: now,
+  });
+  return { previous: previous.id, current: current.id, file: store.auditKeys.source };
 }
 
 /**
@@ -104,3 +146,19 @@ export async function auditTrail(
   const suffix = `@${principal.organisationId}`;
   return (await listAudit(store.db, q)).filter((e) => e.actor.endsWith(suffix));
 }
+
+/**
+ * Runs a list read whose answer shows one page of what it read, and records in the audit
+ * trail only the items shown (`shown` gives their type and ids, as the trail names them):
+ * a page of one AMBER report is one entry about one report, however many the list holds.
+ */
+export function auditShown<T>(
+  store: Store,
+  read: () => Promise<T>,
+  shown: (result: T) => { itemType: string; ids: readonly string[] },
+): Promise<T> {
+  return auditShownIn(store.db, read, shown);
+}
+
+export { MAX_ITEMS_PER_READ_ENTRY, withReadAuditScope } from '../store/read-audit.js';
+export type { ReadAuditScope } from '../store/read-audit.js';

@@ -4,10 +4,15 @@ import { migrateToLatest } from '../store/migrations.js';
 
 /**
  * Opens the store named by `--db` (or `LENS_DATABASE_URL`, or the per-user default file)
- * and brings its schema up to date.
+ * and brings its schema up to date. `auditKeyFile`: where the audit keys live, when not in
+ * their default place (`auditKeyPath`).
  */
-export async function openStore(dbFlag?: string, pgSchema?: string): Promise<Store> {
-  const store = await createStore({ url: resolveDatabaseUrl(dbFlag), pgSchema });
+export async function openStore(
+  dbFlag?: string,
+  pgSchema?: string,
+  options: { auditKeyFile?: string } = {},
+): Promise<Store> {
+  const store = await createStore({ url: resolveDatabaseUrl(dbFlag), pgSchema, ...options });
   try {
     await migrateToLatest(store);
   } catch (error) {

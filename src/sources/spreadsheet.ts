@@ -1,6 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
-import { read, utils } from 'xlsx';
-import type { WorkBook, WorkSheet } from 'xlsx';
+import { read, utils } from '@e965/xlsx';
+import type { WorkBook, WorkSheet } from '@e965/xlsx';
 import { InputError } from '../core/errors.js';
 import type { OnProgress } from './types.js';
 import { readZipDirectory, readZipEntry } from './zip.js';
@@ -125,7 +125,7 @@ export async function readSheet(
 
 /**
  * Header rows of every sheet (parsing only the first row of each), for recognising a workbook.
- * Returns undefined when the file is not a workbook SheetJS can read.
+ * Returns undefined when the file is not a workbook the reader (SheetJS) can read.
  */
 export async function readSheetHeaders(file: string): Promise<Map<string, string[]> | undefined> {
   if (!isWorkbook(await sniffFormat(file))) return undefined;

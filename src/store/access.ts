@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Expression, Kysely, SqlBool, Transaction } from 'kysely';
 import { TLP_LEVELS } from '../core/escalation/types.js';
 import type { Tlp } from '../core/escalation/types.js';
-import { appendAudit } from './audit-repository.js';
+import { recordRead } from './read-audit.js';
 import type { Schema } from './schema.js';
 
 /**
@@ -343,14 +343,11 @@ export async function auditReads<B>(
 ): Promise<void> {
   const audited = rows.map((r) => items.describe(r)).filter((d) => AUDITED_LEVELS.includes(d.tlp));
   if (audited.length === 0) return;
-  await appendAudit(db, [
-    {
-      at: options.at ?? new Date().toISOString(),
-      actor: describePrincipal(p),
-      action: options.purpose ?? 'read',
-      itemType: items.itemType,
-      itemId: audited.length === 1 ? audited[0]!.id : null,
-      detail: { items: audited.map((d) => ({ id: d.id, tlp: d.tlp })) },
-    },
-  ]);
+  await recordRead(db, {
+    at: options.at ?? new Date().toISOString(),
+    actor: describePrincipal(p),
+    action: options.purpose ?? 'read',
+    itemType: items.itemType,
+    items: audited.map((d) => ({ id: d.id, tlp: d.tlp })),
+  });
 }

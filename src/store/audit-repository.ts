@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { PostgresAdapter, sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
+import { AuditKeyring } from './audit-key.js';
+import type { AuditKey } from './audit-key.js';
 import type { Schema } from './schema.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -25,6 +27,8 @@ export interface AuditEntry extends Required<AuditInput> {
   seq: number;
   prevHash: string;
   hash: string;
+  /** Id of the audit key that signed it (null: written before the chain was keyed). */
+  keyId: string | null;
 }
 
 /** The `prev_hash` of the first entry. */
@@ -40,12 +44,8 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/**
- * The hash of an entry: SHA-256 (hex) over the canonical JSON of its fields (seq, at,
- * actor, action, item type and id, detail as stored) followed by the previous entry's hash.
- * Covering `seq` makes a reordering or a removed entry break the chain.
- */
-export function entryHash(e: {
+/** What an entry's hash covers: its fields as stored, and the previous entry's hash. */
+export interface ChainedEntry {
   seq: number;
   at: string;
   actor: string;
@@ -55,8 +55,10 @@ export function entryHash(e: {
   /** The detail as stored (canonical JSON text). */
   detailJson: string;
   prevHash: string;
-}): string {
-  const content = canonicalJson({
+}
+
+function entryContent(e: ChainedEntry): string {
+  return canonicalJson({
     seq: e.seq,
     at: e.at,
     actor: e.actor,
@@ -65,7 +67,33 @@ export function entryHash(e: {
     itemId: e.itemId,
     detail: e.detailJson,
   });
-  return createHash('sha256').update(content).update(e.prevHash).digest('hex');
+}
+
+/**
+ * The hash of an entry: HMAC-SHA256 (hex), keyed by an audit key held outside the database,
+ * over the canonical JSON of its fields (seq, at, actor, action, item type and id, detail as
+ * stored) followed by the previous entry's hash. Covering `seq` makes a reordering or a
+ * removed entry break the chain; the key makes a rewritten entry break it even when every
+ * later hash is recomputed, unless the one who rewrites holds the key.
+ */
+export function entryHash(key: AuditKey, e: ChainedEntry): string {
+  return createHmac('sha256', key.secret).update(entryContent(e)).update(e.prevHash).digest('hex');
+}
+
+/**
+ * The hash entries had before the chain was keyed (migration `0030-audit-keys`): SHA-256
+ * over the same text. Anyone can compute it, so it is used only to check an old chain once,
+ * before its entries are signed with the key.
+ */
+export function unkeyedEntryHash(e: ChainedEntry): string {
+  return createHash('sha256').update(entryContent(e)).update(e.prevHash).digest('hex');
+}
+
+/** The audit keys travelling with this connection (see `AuditKeyring`); an Error when none. */
+export function auditKeyringOf(db: Db): AuditKeyring {
+  const ring = db.getExecutor().plugins.find((p) => p instanceof AuditKeyring);
+  if (ring === undefined) throw new Error('this database connection has no audit key');
+  return ring as AuditKeyring;
 }
 
 /**
@@ -88,12 +116,13 @@ export async function appendAudit(db: Db, entries: readonly AuditInput[]): Promi
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
+  const key = auditKeyringOf(db).current;
   let seq = last ? Number(last.seq) : 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   const rows = entries.map((e) => {
     seq++;
     const detailJson = canonicalJson(e.detail ?? {});
-    const hash = entryHash({ ...e, seq, prevHash, detailJson });
+    const hash = entryHash(key, { ...e, seq, prevHash, detailJson });
     const row = {
       seq,
       at: e.at,
@@ -104,6 +133,7 @@ export async function appendAudit(db: Db, entries: readonly AuditInput[]): Promi
       detail: detailJson,
       prev_hash: prevHash,
       hash,
+      key_id: key.id,
     };
     prevHash = hash;
     return row;
@@ -131,6 +161,7 @@ export async function listAudit(
     detail: JSON.parse(r.detail) as Record<string, unknown>,
     prevHash: r.prev_hash,
     hash: r.hash,
+    keyId: r.key_id,
   }));
 }
 
@@ -145,26 +176,24 @@ export interface AuditVerification {
 }
 
 /**
- * Walks the whole chain in `seq` order (in pages, so any length fits in memory) and checks
- * that seq counts 1, 2, 3… without gaps, that each entry's `prev_hash` is the previous
- * entry's hash and that each hash matches the entry's content. An edited, deleted,
- * inserted or reordered entry is reported at the first seq where the chain breaks.
+ * Walks the whole chain in `seq` order (in pages, so any length fits in memory), every row
+ * whatever its number, and checks that seq counts 1, 2, 3… without gaps, that each entry's
+ * `prev_hash` is the previous entry's hash and that each hash is the HMAC of the entry's
+ * content under the key it names. An edited, deleted, inserted or reordered entry, or one
+ * rewritten with every later hash recomputed by someone without the key, is reported at the
+ * first seq where the chain breaks.
  */
 export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<AuditVerification> {
+  const ring = auditKeyringOf(db);
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let entries = 0;
-  // Start below any seq (the smallest 32-bit integer), so that an entry slipped in before
-  // the first is seen too.
-  let after = -2_147_483_648;
+  // The first page has no lower bound: a row numbered below 1, however far, is read too.
+  let after: number | undefined;
   for (;;) {
-    const page = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
+    let query = db.selectFrom('audit_log').selectAll().orderBy('seq').limit(pageSize);
+    if (after !== undefined) query = query.where('seq', '>', after);
+    const page = await query.execute();
     if (page.length === 0) break;
     for (const r of page) {
       const seq = Number(r.seq);
@@ -178,9 +207,20 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<AuditVe
         return seq > expectedSeq
           ? broken(expectedSeq, `entry ${expectedSeq} is missing (the next is ${seq})`)
           : broken(seq, `entry ${seq} is out of sequence (expected ${expectedSeq})`);
+      if (r.key_id === null)
+        return broken(
+          seq,
+          'it is not signed with an audit key (written without one, or already out of the chain when the chain was keyed)',
+        );
       if (r.prev_hash !== prevHash)
         return broken(seq, 'its previous hash is not the hash of the entry before it');
-      const hash = entryHash({
+      const key = ring.find(r.key_id);
+      if (key === undefined)
+        return broken(
+          seq,
+          `it is signed with audit key ${r.key_id}, which is not among the keys in ${ring.source}`,
+        );
+      const hash = entryHash(key, {
         seq,
         at: r.at,
         actor: r.actor,

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { InputError } from '../core/errors.js';
+import { loadAuditKeyring } from './audit-key.js';
+import type { AuditKeyring } from './audit-key.js';
 import type { Schema } from './schema.js';
 
 /** Which database engine a store runs on. */
@@ -24,6 +26,8 @@ export interface Store {
   sqlite?: SQLite.Database;
   /** PostgreSQL schema the store lives in (`public` unless configured). */
   pgSchema?: string;
+  /** The keys that sign the audit trail (they also travel with `db`, see `AuditKeyring`). */
+  auditKeys: AuditKeyring;
   close(): Promise<void>;
 }
 
@@ -32,17 +36,34 @@ export interface StoreConfig {
   url: string;
   /** PostgreSQL schema to use (created if missing); tests use one per run. Default `public`. */
   pgSchema?: string;
+  /** The audit key file; default `auditKeyPath(url)`. `LENS_AUDIT_KEY(_FILE)` override it. */
+  auditKeyFile?: string;
+}
+
+/** The data folder: `$LENS_DATA_DIR`, else `$XDG_DATA_HOME/atrocity-lens` or `~/.local/share/atrocity-lens`. */
+export function defaultDataDir(): string {
+  return (
+    process.env.LENS_DATA_DIR ??
+    join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'atrocity-lens')
+  );
+}
+
+/** The default SQLite file: `lens.sqlite` in the data folder. */
+export function defaultDatabasePath(): string {
+  return join(defaultDataDir(), 'lens.sqlite');
 }
 
 /**
- * The default SQLite file: `$LENS_DATA_DIR/lens.sqlite`, else the per-user data folder
- * (`$XDG_DATA_HOME/atrocity-lens` or `~/.local/share/atrocity-lens`).
+ * Where the audit keys of a database live by default, outside it: beside a SQLite file, named
+ * after it (`lens.sqlite` → `lens.audit-key`); `audit-key` in the data folder for
+ * PostgreSQL; none for a database in memory (a key for the process alone).
  */
-export function defaultDatabasePath(): string {
-  const dir =
-    process.env.LENS_DATA_DIR ??
-    join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'atrocity-lens');
-  return join(dir, 'lens.sqlite');
+export function auditKeyPath(url: string): string | undefined {
+  if (/^postgres(ql)?:\/\//.test(url)) return join(defaultDataDir(), 'audit-key');
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  if (path === ':memory:') return undefined;
+  const file = resolve(path);
+  return join(dirname(file), `${basename(file, extname(file))}.audit-key`);
 }
 
 /** The database to use: the `--db` flag, else `LENS_DATABASE_URL`, else the default file. */
@@ -53,16 +74,18 @@ export function resolveDatabaseUrl(flag?: string): string {
 /** Opens (and creates, for SQLite) the store; the only place a dialect is chosen. */
 export async function createStore(config: StoreConfig): Promise<Store> {
   const url = config.url;
-  if (/^postgres(ql)?:\/\//.test(url)) return createPostgres(url, config.pgSchema);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+  const postgres = /^postgres(ql)?:\/\//.test(url);
+  if (!postgres && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new InputError(`unsupported database address "${url}"`, {
       expected: 'a SQLite file path or a postgres:// URL',
     });
   }
-  return createSqlite(url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url);
+  const keys = loadAuditKeyring(config.auditKeyFile ?? auditKeyPath(url));
+  if (postgres) return createPostgres(url, keys, config.pgSchema);
+  return createSqlite(url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url, keys);
 }
 
-function createSqlite(path: string): Store {
+function createSqlite(path: string, auditKeys: AuditKeyring): Store {
   const file = path === ':memory:' ? path : resolve(path);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   let sqlite: SQLite.Database;
@@ -81,12 +104,14 @@ function createSqlite(path: string): Store {
   sqlite.pragma('cache_size = -262144');
   const db = new Kysely<Schema>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [auditKeys],
   });
   return {
     db,
     dialect: 'sqlite',
     location: file,
     sqlite,
+    auditKeys,
     close: () => db.destroy(),
   };
 }
@@ -115,7 +140,11 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
-async function createPostgres(url: string, schema?: string): Promise<Store> {
+async function createPostgres(
+  url: string,
+  auditKeys: AuditKeyring,
+  schema?: string,
+): Promise<Store> {
   // Numeric columns come back as JS numbers: bigint (int8) and numeric are parsed here.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
   pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
@@ -138,12 +167,13 @@ async function createPostgres(url: string, schema?: string): Promise<Store> {
       `cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`,
     );
   }
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [auditKeys] });
   return {
     db,
     dialect: 'postgres',
     location,
     pgSchema: schema ?? 'public',
+    auditKeys,
     close: () => db.destroy(),
   };
 }

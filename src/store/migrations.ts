@@ -10,6 +10,7 @@ import * as planning from './migrations/0004-planning.js';
 import * as memberships from './migrations/0006-memberships.js';
 import * as releaseFingerprints from './migrations/0007-release-fingerprints.js';
 import * as alertScopes from './migrations/0010-alert-scopes.js';
+import * as auditKeys from './migrations/0030-audit-keys.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006-memberships': memberships,
   '0007-release-fingerprints': releaseFingerprints,
   '0010-alert-scopes': alertScopes,
+  '0030-audit-keys': auditKeys,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */

@@ -105,9 +105,11 @@ export interface SharingAgreementsTable {
 }
 
 /**
- * The append-only audit trail. `seq` counts from 1 without gaps; `hash` is the SHA-256
- * (hex) of the entry's canonical content and `prev_hash` (the hash of entry `seq - 1`, or 64
- * zeros for the first); `detail` canonical JSON (keys sorted).
+ * The append-only audit trail. `seq` counts from 1 without gaps; `hash` is the HMAC-SHA256
+ * (hex), under the audit key `key_id` names, of the entry's canonical content and `prev_hash`
+ * (the hash of entry `seq - 1`, or 64 zeros for the first); `detail` canonical JSON (keys
+ * sorted). `key_id` (migration `0030-audit-keys`) is null only on entries that were found
+ * broken when the chain was keyed.
  */
 export interface AuditLogTable {
   seq: number;
@@ -119,6 +121,7 @@ export interface AuditLogTable {
   detail: string;
   prev_hash: string;
   hash: string;
+  key_id: string | null;
 }
 
 /**

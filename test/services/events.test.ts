@@ -208,6 +208,8 @@ onEveryStore('event import', (target) => {
       ['--import', 'tsx', join(here, 'events-crash-child.ts'), url, schema, 'ucdp-ged', file],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
+        // The store's own audit keys, not a key file in the data folder of whoever runs it.
+        env: { ...process.env, LENS_AUDIT_KEY_FILE: store.auditKeys.file },
       },
     );
     const killed = await new Promise<boolean>((resolve) => {

@@ -100,7 +100,7 @@ onEveryStore('migration 0006-memberships', (target) => {
       .execute();
     await old.close();
 
-    const store = await openStore(where.url, where.pgSchema);
+    const store = await openStore(where.url, where.pgSchema, where);
     try {
       const rows = await store.db
         .selectFrom('memberships')

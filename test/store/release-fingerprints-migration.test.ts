@@ -82,7 +82,7 @@ onEveryStore('migration 0007-release-fingerprints', (target) => {
         .execute();
     await old.close();
 
-    const store = await openStore(where.url, where.pgSchema);
+    const store = await openStore(where.url, where.pgSchema, where);
     try {
       const stored = await listReleases(store);
       assert.deepEqual(

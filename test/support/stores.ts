@@ -12,8 +12,11 @@ export interface StoreTarget {
   name: 'sqlite' | 'postgres';
   /** A new, empty, migrated store of its own (a temp file, or a fresh PostgreSQL schema). */
   fresh(): Promise<Store>;
-  /** Where a new store with no tables yet would live (for tests of migrations), dropped by `cleanup`. */
-  blank(): { url: string; pgSchema?: string };
+  /**
+   * Where a new store with no tables yet would live (for tests of migrations), with its audit
+   * key file, dropped by `cleanup`.
+   */
+  blank(): { url: string; pgSchema?: string; auditKeyFile?: string };
   /** Drops everything `fresh` created. */
   cleanup(): Promise<void>;
 }
@@ -42,19 +45,27 @@ function sqliteTarget(): StoreTarget {
 
 function postgresTarget(url: string): StoreTarget {
   const schemas: string[] = [];
+  // The audit keys of the test schemas, rather than in the data folder of whoever runs them.
+  let keyDir: string | undefined;
+  const auditKeyFile = (schema: string) => {
+    keyDir ??= mkdtempSync(join(tmpdir(), 'lens-test-keys-'));
+    return join(keyDir, `${schema}.audit-key`);
+  };
   return {
     name: 'postgres',
     async fresh() {
       const schema = `lens_test_${randomBytes(6).toString('hex')}`;
       schemas.push(schema);
-      return openStore(url, schema);
+      return openStore(url, schema, { auditKeyFile: auditKeyFile(schema) });
     },
     blank() {
       const schema = `lens_test_${randomBytes(6).toString('hex')}`;
       schemas.push(schema);
-      return { url, pgSchema: schema };
+      return { url, pgSchema: schema, auditKeyFile: auditKeyFile(schema) };
     },
     async cleanup() {
+      if (keyDir !== undefined) rmSync(keyDir, { recursive: true, force: true });
+      keyDir = undefined;
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {

@@ -8,7 +8,13 @@ import { h, replace } from './dom.js';
 import { currentHash, match } from './router.js';
 import type { Route } from './router.js';
 import { organisationSwitcher } from './organisation-switcher.js';
-import { activeOrganisation, currentUser, displayName, organisationsOf } from './session.js';
+import {
+  activeOrganisation,
+  currentUser,
+  displayName,
+  organisationsOf,
+  writerOf,
+} from './session.js';
 import { notice } from './ui.js';
 import { watchlistView } from './views/watchlist.js';
 import { worldView } from './views/world.js';
@@ -179,18 +185,31 @@ async function render(): Promise<void> {
   performance.mark('lens:complete', { detail: path });
 }
 
+/** Sends the reports kept on this device that the user signed in now may send. */
+const sendKept = () => {
+  if (navigator.onLine)
+    currentUser().then(
+      (m) => void flushOutbox(writerOf(m)),
+      () => undefined,
+    );
+};
 const online = () => {
   offline.hidden = navigator.onLine;
-  if (navigator.onLine) void flushOutbox();
+  sendKept();
 };
 window.addEventListener('online', online);
 window.addEventListener('offline', online);
 window.addEventListener('hashchange', () => void render());
-window.addEventListener('lens:session', () => void drawAccount());
-// Another organisation: its data, so the header and the view are drawn again.
+window.addEventListener('lens:session', () => {
+  void drawAccount();
+  sendKept();
+});
+// Another organisation: its data, so the header and the view are drawn again, and the
+// reports kept for it can be sent.
 window.addEventListener('lens:organisation', () => {
   void drawAccount();
   void render();
+  sendKept();
 });
 online();
 void drawAccount();

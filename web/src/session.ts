@@ -12,6 +12,8 @@ import {
   request,
   setCsrfToken,
 } from './api.js';
+import { discardWrittenBy } from './outbox.js';
+import type { Writer } from './outbox.js';
 import type { Me } from './types.js';
 
 let me: Promise<Me | null> | undefined;
@@ -111,11 +113,26 @@ export async function switchOrganisation(organisation: string): Promise<void> {
   window.dispatchEvent(new Event('lens:organisation'));
 }
 
-/** Signs out. */
+/** Who reports written now are kept for: the user and the organisation they act for. */
+export function writerOf(m: Me | null): Writer | undefined {
+  const username = m?.username ?? m?.user?.username;
+  const organisationId = m ? activeOrganisation(m)?.id : undefined;
+  return username !== undefined && organisationId !== undefined
+    ? { username, organisationId }
+    : undefined;
+}
+
+/**
+ * Signs out, and deletes from this device the reports the user kept and did not send (the
+ * next person on the device must neither see nor send them), even when the server cannot be
+ * reached to end the session.
+ */
 export async function signOut(): Promise<void> {
+  const writer = writerOf(await (me ?? Promise.resolve(null)).catch(() => null));
   try {
     await request('DELETE', '/session');
   } finally {
+    discardWrittenBy(writer);
     setCsrfToken(null);
     forgetUser();
   }

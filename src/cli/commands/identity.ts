@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { auditTrail, verifyAudit } from '../../services/audit.js';
+import { auditTrail, rotateAuditKey, verifyAudit } from '../../services/audit.js';
 import type { AuditEntry } from '../../services/audit.js';
 import { CASE_STEPS, advanceCase, caseById, cases, openCase } from '../../services/cases.js';
 import type { Case, CaseAction, CaseStepName } from '../../services/cases.js';
@@ -412,10 +412,14 @@ export function registerIdentityCommands(program: Command, db: Db): void {
       out(`token ${id} revoked`);
     });
 
-  const audit = program.command('audit').description('the append-only, hash-chained audit trail');
+  const audit = program
+    .command('audit')
+    .description('the append-only audit trail, chained by hashes keyed with the audit key');
   audit
     .command('verify')
-    .description('check the whole chain: any edited, deleted, inserted or reordered entry is found')
+    .description(
+      'check the whole chain: any edited, deleted, inserted, reordered or rewritten entry is found',
+    )
     .option(
       '--expect-head <hash>',
       'a head hash noted earlier: also detects entries removed from the end',
@@ -430,8 +434,17 @@ export function registerIdentityCommands(program: Command, db: Db): void {
       if (r.ok) return;
       const where = r.broken
         ? `at entry ${r.broken.seq}: ${r.broken.reason}`
-        : `the noted head ${opts.expectHead} is no longer in the chain (entries removed from the end)`;
+        : `the noted head ${opts.expectHead} is the hash of no entry of the chain: entries were removed from its end since it was noted, or the chain was rewritten by someone holding the audit key`;
       throw new Error(`audit trail broken ${where}`);
+    });
+  audit
+    .command('rotate-key')
+    .description(
+      'sign new audit entries with a new key, appended to the key file (the old keys stay to verify older entries)',
+    )
+    .action(async () => {
+      const r = await withStore(db(), (store) => rotateAuditKey(store, SYSTEM));
+      out(`audit key ${r.current} now signs new entries (was ${r.previous}); keys in ${r.file}`);
     });
   audit
     .command('list')

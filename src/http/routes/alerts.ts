@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { auditShown } from '../../services/audit.js';
 import { acknowledge, alerts, resolve } from '../../services/alerts.js';
 import type { AlertFilter } from '../../services/alerts.js';
 import { actorName, requireScope } from '../auth.js';
@@ -42,15 +43,23 @@ export function alertRoutes(app: FastifyInstance, ctx: ApiContext, writes: RateL
           country: countryQuery,
           ...pageQuery,
         }),
-        response: { 200: page(alertItem, 'alerts, newest first'), ...errors() },
+        response: { 200: page(alertItem, 'alerts, newest first'), ...errors(429) },
       },
     },
     async (request) => {
       const q = request.query;
       const countryId =
         q.country === undefined ? undefined : countryParam(ctx, q.country, 'country').id;
-      const list = await alerts(ctx.store, request.principal, { filter: q.filter, countryId });
-      return paginate(list, (a) => a.id, q);
+      return auditShown(
+        ctx.store,
+        async () =>
+          paginate(
+            await alerts(ctx.store, request.principal, { filter: q.filter, countryId }),
+            (a) => a.id,
+            q,
+          ),
+        (page) => ({ itemType: 'alert', ids: page.items.map((a) => String(a.id)) }),
+      );
     },
   );
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { auditShown } from '../../services/audit.js';
 import { TLP_LEVELS } from '../../core/escalation/types.js';
 import { CASE_STEPS, advanceCase, cases, openCase } from '../../services/cases.js';
 import type { CaseAction, CaseStepName } from '../../services/cases.js';
@@ -45,15 +46,23 @@ export function caseRoutes(app: FastifyInstance, ctx: ApiContext, writes: RateLi
           country: countryQuery,
           ...pageQuery,
         }),
-        response: { 200: page(caseItem, 'cases, newest first'), ...errors(401) },
+        response: { 200: page(caseItem, 'cases, newest first'), ...errors(401, 429) },
       },
     },
     async (request) => {
       const q = request.query;
       const countryId =
         q.country === undefined ? undefined : countryParam(ctx, q.country, 'country').id;
-      const list = await cases(ctx.store, request.principal, { status: q.status, countryId });
-      return paginate(list, (c) => c.id, q);
+      return auditShown(
+        ctx.store,
+        async () =>
+          paginate(
+            await cases(ctx.store, request.principal, { status: q.status, countryId }),
+            (c) => c.id,
+            q,
+          ),
+        (page) => ({ itemType: 'case', ids: page.items.map((c) => String(c.id)) }),
+      );
     },
   );
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { auditShown } from '../../services/audit.js';
 import { countryEvents, MAX_EVENTS } from '../../services/event-list.js';
 import type { ApiContext } from '../context.js';
 import { paginate } from '../pagination.js';
@@ -68,7 +69,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           ['country'],
         ),
-        response: { 200: page(eventItem, 'events, oldest first'), ...errors() },
+        response: { 200: page(eventItem, 'events, oldest first'), ...errors(429) },
       },
     },
     async (request) => {
@@ -77,13 +78,21 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const to = q.to === undefined ? undefined : dateParam(q.to, 'to');
       if (from && to && to < from) throw badField('to', 'is before from');
       const country = countryParam(ctx, q.country, 'country');
-      const list = await countryEvents(ctx.store, request.principal, {
-        countryId: country.id,
-        from,
-        to,
-        source: q.source,
-      });
-      return paginate(list, (e) => e.key, q);
+      return auditShown(
+        ctx.store,
+        async () =>
+          paginate(
+            await countryEvents(ctx.store, request.principal, {
+              countryId: country.id,
+              from,
+              to,
+              source: q.source,
+            }),
+            (e) => e.key,
+            q,
+          ),
+        (page) => ({ itemType: 'event', ids: page.items.map((e) => e.key) }),
+      );
     },
   );
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { auditShown } from '../../services/audit.js';
 import { TLP_LEVELS } from '../../core/escalation/types.js';
 import { DEFAULT_FRAMEWORK } from '../../services/assess.js';
 import { addAnalystOverride, overridesFor } from '../../services/overrides.js';
@@ -55,7 +56,7 @@ export function overrideRoutes(app: FastifyInstance, ctx: ApiContext, writes: Ra
         tags: ['structural risk'],
         summary: 'Active analyst overrides, oldest first',
         querystring: query({ framework: frameworkRef, country: countryQuery, ...pageQuery }),
-        response: { 200: page(overrideItem, 'overrides, oldest first'), ...errors() },
+        response: { 200: page(overrideItem, 'overrides, oldest first'), ...errors(429) },
       },
     },
     async (request) => {
@@ -63,8 +64,16 @@ export function overrideRoutes(app: FastifyInstance, ctx: ApiContext, writes: Ra
       const countryId =
         q.country === undefined ? undefined : countryParam(ctx, q.country, 'country').id;
       const frameworkId = q.framework?.split('@')[0];
-      const list = await overridesFor(ctx.store, request.principal, frameworkId, countryId);
-      return paginate(list, (o) => o.id, q);
+      return auditShown(
+        ctx.store,
+        async () =>
+          paginate(
+            await overridesFor(ctx.store, request.principal, frameworkId, countryId),
+            (o) => o.id,
+            q,
+          ),
+        (page) => ({ itemType: 'override', ids: page.items.map((o) => String(o.id)) }),
+      );
     },
   );
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { auditShown } from '../../services/audit.js';
 import { REVIEW_STATES } from '../../core/escalation/rules.js';
 import type { ReviewState } from '../../core/escalation/rules.js';
 import { CATEGORIES } from '../../core/escalation/taxonomy.js';
@@ -153,15 +154,23 @@ export function reportRoutes(app: FastifyInstance, ctx: ApiContext, writes: Rate
           country: countryQuery,
           ...pageQuery,
         }),
-        response: { 200: page(fieldReport, 'field reports, newest first'), ...errors() },
+        response: { 200: page(fieldReport, 'field reports, newest first'), ...errors(429) },
       },
     },
     async (request) => {
       const q = request.query;
       const countryId =
         q.country === undefined ? undefined : countryParam(ctx, q.country, 'country').id;
-      const list = await reports(ctx.store, request.principal, { state: q.state, countryId });
-      return paginate(list, (r) => r.event.key, q);
+      return auditShown(
+        ctx.store,
+        async () =>
+          paginate(
+            await reports(ctx.store, request.principal, { state: q.state, countryId }),
+            (r) => r.event.key,
+            q,
+          ),
+        (page) => ({ itemType: 'field-report', ids: page.items.map((r) => r.event.key) }),
+      );
     },
   );
 

@@ -7,9 +7,9 @@ import { ApiError } from '../api.js';
 import { countryList } from '../data.js';
 import { h, replace } from '../dom.js';
 import { stamp } from '../format.js';
-import { discardReport, flushOutbox, outbox, submitReport } from '../outbox.js';
+import { discardReport, flushOutbox, outboxOf, sendableBy, submitReport } from '../outbox.js';
 import type { RouteContext } from '../router.js';
-import { currentUser, displayName } from '../session.js';
+import { currentUser, displayName, writerOf } from '../session.js';
 import { notice } from '../ui.js';
 
 /** Categories offered as suggestions (the server's taxonomy has the full list and checks it). */
@@ -270,8 +270,9 @@ export async function reportView(ctx: RouteContext): Promise<void> {
     for (const [k, v] of new FormData(form)) out[k] = String(v).trim();
     return out;
   };
+  const writer = writerOf(me);
   const drawQueue = () => {
-    const items = outbox();
+    const { own: items, others } = outboxOf(writer);
     replace(
       queue,
       h('h2', {}, `Waiting to be sent (${items.length})`),
@@ -288,6 +289,13 @@ export async function reportView(ctx: RouteContext): Promise<void> {
                 r.refused
                   ? h('span', { class: 'field-error' }, ` refused by the server: ${r.refused}`)
                   : null,
+                sendableBy(r, writer)
+                  ? null
+                  : h(
+                      'span',
+                      { class: 'muted', 'data-held-for': r.writer?.organisationId ?? '' },
+                      ` written for ${r.writer?.organisationId ?? 'another organisation'}: sent once you act for it again`,
+                    ),
                 ' ',
                 h(
                   'button',
@@ -297,6 +305,13 @@ export async function reportView(ctx: RouteContext): Promise<void> {
               ),
             ),
           ),
+      others > 0
+        ? h(
+            'p',
+            { class: 'muted', id: 'outbox-others' },
+            `${others} report(s) kept on this device for another account are neither shown nor sent here.`,
+          )
+        : null,
     );
   };
   const onOutbox = () => drawQueue();
@@ -322,7 +337,7 @@ export async function reportView(ctx: RouteContext): Promise<void> {
       return;
     }
     try {
-      const sent = await submitReport(reportBody(v));
+      const sent = await submitReport(reportBody(v), writer);
       if (sent.state === 'queued') {
         replace(
           result,
@@ -376,5 +391,5 @@ export async function reportView(ctx: RouteContext): Promise<void> {
     ),
   );
   drawQueue();
-  if (navigator.onLine && outbox().length) void flushOutbox();
+  if (navigator.onLine && outboxOf(writer).own.length) void flushOutbox(writer);
 }

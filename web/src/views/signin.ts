@@ -5,6 +5,7 @@
  */
 import { h, replace } from '../dom.js';
 import { organisationSwitcher } from '../organisation-switcher.js';
+import { outboxOf } from '../outbox.js';
 import type { RouteContext } from '../router.js';
 import {
   activeOrganisation,
@@ -13,12 +14,18 @@ import {
   organisationsOf,
   signIn,
   signOut,
+  writerOf,
 } from '../session.js';
 import { facts, notice } from '../ui.js';
 
 function changed(): void {
   window.dispatchEvent(new Event('lens:session'));
 }
+
+/** Unsent reports deleted at the last sign-out in this tab, told on the sign-in page once. */
+let deletedAtSignOut = 0;
+
+const reports = (n: number) => (n === 1 ? '1 report' : `${n} reports`);
 
 /** Draws the sign-in form, or the account with its organisations when signed in. */
 export async function signinView(ctx: RouteContext): Promise<void> {
@@ -29,7 +36,17 @@ export async function signinView(ctx: RouteContext): Promise<void> {
     const orgs = organisationsOf(me);
     const current = activeOrganisation(me);
     const out = h('button', { type: 'button', id: 'sign-out' }, 'Sign out');
+    const unsent = outboxOf(writerOf(me)).own.length;
+    const warning =
+      unsent > 0
+        ? h(
+            'p',
+            { class: 'notice notice-offline', id: 'unsent-warning' },
+            `${reports(unsent)} written on this device ${unsent === 1 ? 'is' : 'are'} not sent yet: signing out deletes ${unsent === 1 ? 'it' : 'them'} from this device. Send ${unsent === 1 ? 'it' : 'them'} first (Field report) when the connection returns.`,
+          )
+        : null;
     out.addEventListener('click', async () => {
+      deletedAtSignOut = unsent;
       await signOut().catch(() => undefined);
       changed();
       location.hash = '#/signin';
@@ -47,12 +64,23 @@ export async function signinView(ctx: RouteContext): Promise<void> {
           ['Role', me.role ?? '–'],
         ]),
         orgs.length > 1 ? organisationSwitcher(orgs, 'organisation') : null,
+        warning,
         out,
       ),
     );
     return;
   }
   const result = h('div', { 'aria-live': 'polite', class: 'form-result' });
+  if (deletedAtSignOut > 0)
+    replace(
+      result,
+      h(
+        'p',
+        { role: 'status', class: 'notice', id: 'signed-out-deleted' },
+        `Signed out. ${reports(deletedAtSignOut)} not sent ${deletedAtSignOut === 1 ? 'was' : 'were'} deleted from this device.`,
+      ),
+    );
+  deletedAtSignOut = 0;
   const username = h('input', {
     id: 'username',
     name: 'username',
