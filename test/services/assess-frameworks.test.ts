@@ -37,10 +37,10 @@ describe('frameworks service', () => {
   });
 
   it('loads by id, id@version, and names the known ones for an unknown id', async () => {
-    assert.equal((await loadFramework('preconditions-2011')).version, 3, 'the newest by default');
+    assert.equal((await loadFramework('preconditions-2011')).version, 4, 'the newest by default');
     assert.equal((await loadFramework('preconditions-2011@1')).version, 1);
     assert.equal((await loadFramework('un-foa-2014.v1')).version, 1);
-    assert.equal((await loadFramework('un-foa-2014')).version, 3);
+    assert.equal((await loadFramework('un-foa-2014')).version, 4);
     assert.equal(
       (await loadFramework('un-foa-2014@3')).floors?.[0]?.indicator,
       'mass-killing-recency',

@@ -377,11 +377,12 @@ function causeOf(
     };
   }
   const earlier = new Map((old?.evidence ?? []).map((e) => [`${e.indicator}|${e.variable}`, e]));
+  const backwards = after.asOf < before.asOf;
   const fresh = now.evidence.filter((e) => {
-    if (e.variable.startsWith('episodes:')) {
-      const b = earlier.get(`${e.indicator}|${e.variable}`);
-      return !b || b.note !== e.note;
-    }
+    const b = earlier.get(`${e.indicator}|${e.variable}`);
+    if (e.variable.startsWith('episodes:')) return !b || b.note !== e.note;
+    // Looking back in time, any other current reading is the data of that date.
+    if (backwards) return !e.stale && (!b || b.year !== e.year || b.value !== e.value);
     return e.availableFrom !== undefined && e.availableFrom > before.asOf;
   });
   if (fresh.length > 0) {
