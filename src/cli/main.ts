@@ -34,6 +34,7 @@ import { registerServeCommands } from './commands/serve.js';
 import { serve } from '../http/listen.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerPlanCommands } from './commands/plan.js';
+import { registerWatchlistCommands } from './commands/watchlist.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
 
@@ -256,6 +257,7 @@ export function buildProgram(): Command {
   registerServeCommands(program, db);
   registerIdentityCommands(program, db);
   registerPlanCommands(program, db);
+  registerWatchlistCommands(program, db);
 
   program
     .command('start')

@@ -23,7 +23,8 @@ describe('frameworks service', () => {
       [
         [1, false],
         [2, false],
-        [3, true],
+        [3, false],
+        [4, true],
       ],
     );
     for (const pre of versions) {

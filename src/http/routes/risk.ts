@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../core/errors.js';
-import { assessWorld, DEFAULT_FRAMEWORK } from '../../services/assess.js';
+import { assessWorld, DEFAULT_FRAMEWORK, latestDataDate } from '../../services/assess.js';
 import type { AssessReport } from '../../services/assess.js';
 import {
   runBacktest,
@@ -9,7 +9,7 @@ import {
   runRollingComparison,
 } from '../../services/backtest.js';
 import { listEpisodesByDecade } from '../../services/episodes.js';
-import { loadFramework } from '../../services/frameworks.js';
+import { frameworkVariables, loadFramework } from '../../services/frameworks.js';
 import type { Framework } from '../../core/frameworks/types.js';
 import { overridesFor } from '../../services/overrides.js';
 import type { Principal } from '../auth.js';
@@ -111,7 +111,8 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
           framework: { ...frameworkRef, default: DEFAULT_FRAMEWORK },
           asOf: {
             ...dateOrYear,
-            description: 'YYYY-MM-DD or a year (its last day); default today',
+            description:
+              'YYYY-MM-DD or a year (its last day); default the latest date the data support',
           },
           country: countryQuery,
           overrides: {
@@ -132,7 +133,18 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const q = request.query;
-      const asOf = q.asOf === undefined ? today() : dateParam(q.asOf, 'asOf');
+      const asOf =
+        q.asOf === undefined
+          ? await ctx.results.get(
+              `latest-data:${q.framework}:${await ctx.dataVersion()}`,
+              async () =>
+                latestDataDate(
+                  ctx.store,
+                  frameworkVariables(await frameworkOf(ctx, q.framework)),
+                  today(),
+                ),
+            )
+          : dateParam(q.asOf, 'asOf');
       const country =
         q.country === undefined
           ? undefined
