@@ -82,10 +82,9 @@ export async function assessWorld(
     options.frameworksDir,
   );
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
-  const asOf = options.asOf
-    ? parseAsOf(options.asOf)
-    : await latestDataDate(store, frameworkVariables(framework), today);
-  const warnings = await asOfWarnings(store, frameworkVariables(framework), asOf, today);
+  const latest = await latestDataDate(store, frameworkVariables(framework), today);
+  const asOf = options.asOf ? parseAsOf(options.asOf) : latest;
+  const warnings = asOfWarnings(asOf, today, latest);
   const selected = selectCountries(countries, yearOf(asOf), options.countryIds);
   const episodes = await loadEpisodes(store);
   const before = yearsBefore(asOf, 1);
@@ -152,22 +151,16 @@ export async function latestDataDate(
 
 /**
  * Warnings about an as-of date: after `today` (nothing can be known yet of that day), or
- * after the last date a value of `variables` became public in the store (every reading is
- * then as of that date, carried with its age).
+ * after `latest`, the last date a value read here became public in the store (every reading
+ * is then as of that date, carried with its age).
  */
-export async function asOfWarnings(
-  store: Store,
-  variables: readonly string[],
-  asOf: string,
-  today: string,
-): Promise<string[]> {
+export function asOfWarnings(asOf: string, today: string, latest: string): string[] {
   const out: string[] = [];
   if (asOf > today) {
     out.push(
       `as-of date ${asOf} is after today (${today}): scored with the data public today, as if nothing changed until then`,
     );
   }
-  const latest = await latestDataDate(store, variables, today);
   if (asOf > latest) {
     out.push(
       `no value read here became public after ${latest}: readings after it are carried with their age`,
