@@ -334,15 +334,24 @@ function driversOf(
   const out: WatchlistDriver[] = [];
   if (codes.length > 0)
     out.push({ source: 'episodes', what: 'mass killing under way', evidence: codes.join(', ') });
+  let escalation: WatchlistDriver | undefined;
   if (status && (status.stage !== 'none' || status.imminent)) {
-    out.push({
+    escalation = {
       source: 'escalation',
       what: `stage ${status.stage}${status.imminent ? ', atrocities imminent' : ''}${status.redFlags.length ? `, red flags: ${status.redFlags.join(', ')}` : ''}`,
       evidence: status.indicators
         .map((i) => `${i.title}: ${i.events} events, ${i.deaths} deaths (${i.from} to ${i.to})`)
         .join('; '),
-    });
+    };
   }
+  // A stage the model gives weight to leads; one it does not (a crisis, in version 1) is
+  // shown last, as context.
+  const weighs =
+    status !== undefined &&
+    (status.imminent ? model.escalation.imminent : 0) +
+      (status.stage === 'none' ? 0 : model.escalation.stages[status.stage]) !==
+      0;
+  if (escalation && weighs) out.push(escalation);
   if (p !== null && forecast.origin !== null) {
     out.push({
       source: 'forecast',
@@ -363,6 +372,7 @@ function driversOf(
         .join('; '),
     });
   }
+  if (escalation && !weighs) out.push(escalation);
   return out;
 }
 
