@@ -80,12 +80,16 @@ async function world(
   );
 }
 
-/** The report without factors, groups and what is missing: what a map or a list draws. */
+/**
+ * The report without factors, groups, what is missing and the sources' freshness: what a map
+ * or a list draws.
+ */
 function summaryOf(report: AssessReport) {
   return {
     ...report,
     assessments: report.assessments.map(
-      ({ factors: _factors, groups: _groups, missing: _missing, ...rest }) => rest,
+      ({ factors: _factors, groups: _groups, missing: _missing, freshness: _freshness, ...rest }) =>
+        rest,
     ),
   };
 }
