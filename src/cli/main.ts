@@ -18,6 +18,7 @@ import { formatOption, wholeNumber } from './options.js';
 import { ProgressBar } from './progress.js';
 import { registerRiskCommands } from './commands/risk.js';
 import { assessWorld } from '../services/assess.js';
+import { buildWatchlist } from '../services/watchlist.js';
 import {
   DEFAULT_SPEC,
   loadModelSpec,
@@ -34,6 +35,7 @@ import { registerServeCommands } from './commands/serve.js';
 import { serve } from '../http/listen.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerPlanCommands } from './commands/plan.js';
+import { registerWatchlistCommands } from './commands/watchlist.js';
 
 const KINDS = SOURCES.map((s) => s.kind);
 
@@ -256,11 +258,12 @@ export function buildProgram(): Command {
   registerServeCommands(program, db);
   registerIdentityCommands(program, db);
   registerPlanCommands(program, db);
+  registerWatchlistCommands(program, db);
 
   program
     .command('start')
     .description(
-      'the main job: bring the data in (sync), print what the store covers, the countries at highest structural risk and the forecast list, then open the dashboard',
+      'the main job: bring the data in (sync), print what the store covers, the countries at highest structural risk, those with mass killing under way and the highest risks of a new onset, and the forecast list, then open the dashboard',
     )
     .option(
       '--from <dir-or-url>',
@@ -442,9 +445,11 @@ function printCoverage(format: Format, rows: Awaited<ReturnType<typeof dataCover
 }
 
 /**
- * The picture the main job ends on: the countries in the top two structural tiers as of
- * today, and the statistical forecast's top of the list at the latest origin with data.
- * A part whose data is missing says so instead of failing the job.
+ * The picture the main job ends on: the countries in the top two structural tiers as of the
+ * latest date the data support, the watch list (countries with mass killing under way, and
+ * the highest risks of a new onset among the others), and the statistical forecast's top of
+ * the list at the latest origin with data. A part whose data is missing says so instead of
+ * failing the job.
  */
 async function overviewText(store: Store): Promise<string> {
   const registry = loadCountryRegistry();
@@ -474,6 +479,21 @@ async function overviewText(store: Store): Promise<string> {
     lines.push(`Structural risk: not available (${(error as Error).message})`);
   }
   try {
+    const list = await buildWatchlist(store, registry.all());
+    const underWay = list.countries.filter((c) => c.underWay);
+    lines.push(
+      `\nWatch list as of ${list.asOf} (${list.model.id} v${list.model.version}): mass killing under way in ${underWay.length} countries: ${underWay.map((c) => c.country.name).join(', ') || 'none'}`,
+    );
+    lines.push('Highest risk of a new onset, among the others:');
+    for (const c of list.countries.filter((x) => x.onsetRank !== null).slice(0, 10))
+      lines.push(
+        `  ${String(c.onsetRank).padStart(2)}. ${c.country.name} ${((c.onsetRisk ?? 0) * 100).toFixed(1)}% (${c.drivers.find((d) => d.source !== 'episodes')?.what ?? 'no driver'})`,
+      );
+    if (list.forecast.note) lines.push(`  (${list.forecast.note})`);
+  } catch (error) {
+    lines.push(`\nWatch list: not available (${(error as Error).message})`);
+  }
+  try {
     const spec = await loadModelSpec(DEFAULT_SPEC, store);
     const panel = await loadPanel(store, spec);
     const origin = panelYears(panel).last;
@@ -488,7 +508,7 @@ async function overviewText(store: Store): Promise<string> {
     lines.push(`\nForecast: not available (${(error as Error).message})`);
   }
   lines.push(
-    '\nMore: lens assess, lens backtest, lens forecast run, lens data show COUNTRY (--help on each).',
+    '\nMore: lens assess, lens watchlist, lens backtest, lens forecast run, lens data show COUNTRY (--help on each).',
   );
   return lines.join('\n');
 }

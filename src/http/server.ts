@@ -29,6 +29,7 @@ import { overrideRoutes } from './routes/overrides.js';
 import { planningRoutes } from './routes/planning.js';
 import { reportRoutes } from './routes/reports.js';
 import { riskRoutes } from './routes/risk.js';
+import { watchlistRoutes } from './routes/watchlist.js';
 
 /** Where the API lives. */
 export const API_PREFIX = '/api/v1';
@@ -214,6 +215,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       countryRoutes(api, ctx);
       frameworkRoutes(api, ctx);
       riskRoutes(api, ctx);
+      watchlistRoutes(api, ctx);
       forecastRoutes(api, ctx);
       escalationRoutes(api, ctx);
       eventRoutes(api, ctx);

@@ -13,7 +13,7 @@ import type { Framework } from '../core/frameworks/types.js';
 import { MAX_PUBLICATION_DELAY_YEARS } from '../core/frameworks/types.js';
 import type { Store } from '../store/database.js';
 import { listEpisodes } from '../store/episodes-repository.js';
-import { observationsAsOf } from '../store/observations-repository.js';
+import { observationsAsOf, releaseFreshness } from '../store/observations-repository.js';
 import { listReleases } from '../store/releases-repository.js';
 import { frameworkVariables, loadFramework } from './frameworks.js';
 
@@ -38,13 +38,18 @@ export interface AssessReport {
   framework: { id: string; version: number; title: string };
   asOf: string;
   assessments: AssessmentReport[];
+  /** What the reader must know about the date (after today, after the latest data). */
+  warnings: string[];
 }
 
 /** Options of `assessWorld`. */
 export interface AssessOptions {
   /** Framework `ID` or `ID@VERSION`; default `preconditions-2011`. */
   framework?: string;
-  /** `YYYY-MM-DD` or `YYYY` (end of that year); default today (from `now`). */
+  /**
+   * `YYYY-MM-DD` or `YYYY` (end of that year); default the latest date the data support
+   * (`latestDataDate`). A date after today is scored with a warning.
+   */
   asOf?: string;
   /** Registry ids to assess; default every country that exists in the as-of year. */
   countryIds?: readonly string[];
@@ -76,7 +81,10 @@ export async function assessWorld(
     options.framework ?? DEFAULT_FRAMEWORK,
     options.frameworksDir,
   );
-  const asOf = parseAsOf(options.asOf ?? (options.now ?? new Date()).toISOString().slice(0, 10));
+  const today = (options.now ?? new Date()).toISOString().slice(0, 10);
+  const latest = await latestDataDate(store, frameworkVariables(framework), today);
+  const asOf = options.asOf ? parseAsOf(options.asOf) : latest;
+  const warnings = asOfWarnings(asOf, today, latest);
   const selected = selectCountries(countries, yearOf(asOf), options.countryIds);
   const episodes = await loadEpisodes(store);
   const before = yearsBefore(asOf, 1);
@@ -119,7 +127,46 @@ export async function assessWorld(
     framework: { id: framework.id, version: framework.version, title: framework.title },
     asOf,
     assessments,
+    warnings,
   };
+}
+
+/**
+ * The latest date the data support: the last date on which a value of `variables` became
+ * public, not after `today`; `today` when the store has none of them.
+ */
+export async function latestDataDate(
+  store: Store,
+  variables: readonly string[],
+  today: string,
+): Promise<string> {
+  const rows = await releaseFreshness(store, { variables, asOf: today });
+  return (
+    rows.reduce<string | undefined>(
+      (best, r) => (best === undefined || r.lastPublic > best ? r.lastPublic : best),
+      undefined,
+    ) ?? today
+  );
+}
+
+/**
+ * Warnings about an as-of date: after `today` (nothing can be known yet of that day), or
+ * after `latest`, the last date a value read here became public in the store (every reading
+ * is then as of that date, carried with its age).
+ */
+export function asOfWarnings(asOf: string, today: string, latest: string): string[] {
+  const out: string[] = [];
+  if (asOf > today) {
+    out.push(
+      `as-of date ${asOf} is after today (${today}): scored with the data public today, as if nothing changed until then`,
+    );
+  }
+  if (asOf > latest) {
+    out.push(
+      `no value read here became public after ${latest}: readings after it are carried with their age`,
+    );
+  }
+  return out;
 }
 
 /**
@@ -231,7 +278,18 @@ export async function loadInput(
     episodes,
     overrides: options.overrides,
     applyOverrides: options.applyOverrides,
+    episodesKnownTo: episodesKnownTo(episodes),
   };
+}
+
+/**
+ * The last year the episode list covers (the latest start or end year it mentions); undefined
+ * for an empty list. After it the list's readings are carried, not read as years of peace.
+ */
+export function episodesKnownTo(episodes: readonly Episode[]): number | undefined {
+  let end = -Infinity;
+  for (const e of episodes) end = Math.max(end, e.startYear, e.endYear ?? e.startYear);
+  return end === -Infinity ? undefined : end;
 }
 
 /**
@@ -265,7 +323,8 @@ export function lookbackYears(framework: Framework): number {
 /**
  * Per store variable, how many years back (counting the reference year) the indicators that
  * read it look; an indicator anchored at the last published year may end up to
- * `MAX_PUBLICATION_DELAY_YEARS` before the reference year.
+ * `MAX_PUBLICATION_DELAY_YEARS` before the reference year, and one whose reading may be
+ * carried looks `carry.years` further.
  */
 export function variableLookback(framework: Framework): Map<string, number> {
   const out = new Map<string, number>();
@@ -278,6 +337,7 @@ export function variableLookback(framework: Framework): Map<string, number> {
         if (t.kind === 'latest') span = t.maxAgeYears;
         else if (t.kind === 'window') span = t.years;
         if (t.anchor === 'published') span += MAX_PUBLICATION_DELAY_YEARS;
+        span += (i.carry ?? framework.carry)?.years ?? 0;
         for (const v of i.variables) out.set(v, Math.max(out.get(v) ?? 1, span));
       }
     }

@@ -297,7 +297,7 @@ function inputAsOf(load: AssessmentInput, asOf: string, years: number): Assessme
  * The country and, transitively, the successors that came into being by the end of the
  * window: their episodes count for the country as scored before the split.
  */
-function outcomeIds(
+export function outcomeIds(
   country: Country,
   byId: ReadonlyMap<string, Country>,
   window: YearWindow,

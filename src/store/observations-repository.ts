@@ -230,3 +230,50 @@ export async function countryObservationsAsOf(
     toYear: q.year,
   });
 }
+
+/**
+ * How fresh a source is on a date: per source kind and release, the last year with a value
+ * of the given variables public on `asOf`, and the last date one of those values became
+ * public. Sorted by source kind, then by that date.
+ */
+export interface ReleaseFreshness {
+  sourceKind: string;
+  release: string;
+  lastYear: number;
+  /** ISO date. */
+  lastPublic: string;
+}
+
+/** See `ReleaseFreshness`. One grouped query over the variables' rows (primary key). */
+export async function releaseFreshness(
+  store: Store,
+  q: { variables: readonly string[]; asOf: string },
+): Promise<ReleaseFreshness[]> {
+  const ids = await variableIds(store, q.variables);
+  if (ids.size === 0) return [];
+  const rows = await store.db
+    .selectFrom('observations as o')
+    .innerJoin('releases as r', 'r.id', 'o.release_id')
+    .select((eb) => [
+      'r.source_kind',
+      'r.version',
+      eb.fn.max<number>('o.year').as('last_year'),
+      eb.fn.max<number>('o.available_from').as('last_public'),
+    ])
+    .where('o.variable_id', 'in', [...ids.values()])
+    .where('o.available_from', '<=', dayNumber(q.asOf))
+    .where('o.value', 'is not', null)
+    .groupBy(['r.source_kind', 'r.version'])
+    .execute();
+  return rows
+    .map((r) => ({
+      sourceKind: r.source_kind,
+      release: r.version,
+      lastYear: Number(r.last_year),
+      lastPublic: dayString(Number(r.last_public)),
+    }))
+    .sort(
+      (a, b) =>
+        a.sourceKind.localeCompare(b.sourceKind) || a.lastPublic.localeCompare(b.lastPublic),
+    );
+}

@@ -43,6 +43,36 @@ describe('lens command', () => {
     }
   });
 
+  it('prints the watch list as JSON and CSV, and says why a part is missing', async () => {
+    const r = await runLens(['--db', db, 'watchlist', '--as-of', '1997', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const list = JSON.parse(r.stdout);
+    assert.equal(list.asOf, '1997-12-31');
+    // No forecast data in this store: the list says so rather than failing.
+    assert.equal(list.forecast.origin, null);
+    assert.match(r.stderr, /warning: forecast not available/);
+    const sudan = list.countries.find((c: { country: { cow: number } }) => c.country.cow === 625);
+    assert.deepEqual(Object.keys(sudan).slice(0, 10), [
+      'country',
+      'underWay',
+      'episodes',
+      'onsetRisk',
+      'onsetRank',
+      'tier',
+      'tierWithoutFloor',
+      'scoreWithoutFloor',
+      'forecast',
+      'stage',
+    ]);
+    assert.equal(sudan.underWay, true);
+    assert.equal(sudan.onsetRank, null);
+    const csv = await runLens(['--db', db, 'watchlist', '--as-of', '1997', '--format', 'csv']);
+    assert.match(csv.stdout.split('\n')[0] ?? '', /^rank,country,cow,under way,onset risk,tier/);
+    const bad = await runLens(['--db', db, 'watchlist', 'backtest', '--as-of', '1997']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--as-of and --window are required/);
+  });
+
   it('resolves codes by year across systems', async () => {
     const ussr = JSON.parse(
       (

@@ -218,6 +218,29 @@ onEveryStore('HTTP API', (target) => {
     assert.equal(bad.errors?.[0]?.field, 'window');
   });
 
+  it('lists the watch list: under way apart, new-onset ranks for the others', async () => {
+    const w = json<{
+      asOf: string;
+      forecast: { origin: number | null };
+      countries: {
+        country: { id: string };
+        underWay: boolean;
+        onsetRank: number | null;
+        tier: string | null;
+        tierWithoutFloor: string | null;
+      }[];
+    }>(await app.inject({ url: '/api/v1/watchlist?asOf=1997' }));
+    assert.equal(w.asOf, '1997-12-31');
+    assert.equal(w.forecast.origin, 1996);
+    const sudan = w.countries.find((c) => c.country.id === 'sdn')!;
+    assert.equal(sudan.underWay, true);
+    assert.equal(sudan.onsetRank, null);
+    assert.ok(w.countries.some((c) => c.onsetRank === 1 && !c.underWay));
+    const bad = problem(await app.inject({ url: '/api/v1/watchlist/backtests?asOf=1997' }), 400);
+    assert.equal(bad.errors?.[0]?.field, 'window');
+    problem(await app.inject({ url: '/api/v1/watchlist?model=..%2Fx' }), 400);
+  });
+
   it('lists the episodes by decade, filtered by context', async () => {
     const all = json<{ decades: { total: number }[]; episodes: { context: string }[] }>(
       await app.inject({ url: '/api/v1/episodes' }),

@@ -23,7 +23,8 @@ describe('frameworks service', () => {
       [
         [1, false],
         [2, false],
-        [3, true],
+        [3, false],
+        [4, true],
       ],
     );
     for (const pre of versions) {
@@ -37,10 +38,10 @@ describe('frameworks service', () => {
   });
 
   it('loads by id, id@version, and names the known ones for an unknown id', async () => {
-    assert.equal((await loadFramework('preconditions-2011')).version, 3, 'the newest by default');
+    assert.equal((await loadFramework('preconditions-2011')).version, 4, 'the newest by default');
     assert.equal((await loadFramework('preconditions-2011@1')).version, 1);
     assert.equal((await loadFramework('un-foa-2014.v1')).version, 1);
-    assert.equal((await loadFramework('un-foa-2014')).version, 3);
+    assert.equal((await loadFramework('un-foa-2014')).version, 4);
     assert.equal(
       (await loadFramework('un-foa-2014@3')).floors?.[0]?.indicator,
       'mass-killing-recency',

@@ -25,7 +25,7 @@ import {
 } from '../../services/overrides.js';
 import { SYSTEM } from '../../services/identity.js';
 import { formatOption, wholeNumber } from '../options.js';
-import { print, render } from '../output.js';
+import { print, printError, render } from '../output.js';
 import type { Format } from '../output.js';
 
 type Db = () => string | undefined;
@@ -104,7 +104,10 @@ export function registerRiskCommands(program: Command, db: Db): void {
     .command('assess')
     .description('score every country (or one) on a framework as of a date')
     .option('--framework <id>', 'framework ID or ID@VERSION', DEFAULT_FRAMEWORK)
-    .option('--as-of <date>', 'YYYY-MM-DD or a year (its last day); default today')
+    .option(
+      '--as-of <date>',
+      'YYYY-MM-DD or a year (its last day); default the latest date the data support',
+    )
     .option('--country <country>', 'one country (name or code)')
     .option('--no-overrides', 'ignore analyst overrides (they are applied and shown by default)')
     .addOption(formatOption())
@@ -129,6 +132,7 @@ export function registerRiskCommands(program: Command, db: Db): void {
           }),
         );
         const rows = report.assessments;
+        for (const w of report.warnings) printError(`lens: warning: ${w}`);
         if (opts.format === 'table')
           out(
             `${report.framework.id} v${report.framework.version}, as of ${report.asOf}: ${rows.length} countries`,
@@ -139,6 +143,8 @@ export function registerRiskCommands(program: Command, db: Db): void {
             { header: 'iso3', value: (a) => a.country.iso3 },
             { header: 'tier', value: (a) => a.tier ?? 'n/a' },
             { header: 'score', value: (a) => num(a.score), right: true },
+            { header: 'without floor', value: (a) => num(a.scoreWithoutFloor), right: true },
+            { header: 'tier without floor', value: (a) => a.tierWithoutFloor ?? 'n/a' },
             { header: 'coverage', value: (a) => pct(a.coverage), right: true },
             { header: 'change', value: (a) => a.change?.direction ?? '' },
             { header: 'drivers', value: (a) => a.drivers.map((d) => d.factor).join(' ') },
@@ -157,12 +163,22 @@ export function registerRiskCommands(program: Command, db: Db): void {
           if (floor) out(`  lifted from ${num(floor.unliftedScore)}: ${floor.reason}`);
           for (const f of rows[0].factors) {
             const ev = f.evidence
-              .map((e) => `${e.variable}=${num(e.value, 3)} (${e.year})`)
+              .map(
+                (e) =>
+                  `${e.variable}=${num(e.value, 3)} (${e.year}${e.stale ? `, stale: ${e.age} years old` : ''})`,
+              )
               .join(', ');
             out(
               `  ${f.id.padEnd(28)} ${String(f.severity ?? 'missing').padStart(7)}  ${f.kind === 'analyst' && !f.override ? 'analyst input' : ev}${f.override ? `  [override by ${f.override.by}: ${f.override.reason}]` : ''}`,
             );
           }
+          for (const c of rows[0].change?.causes ?? [])
+            out(
+              `  since ${rows[0].change!.previousAsOf}: ${c.factor} ${c.from ?? '-'}→${c.to ?? '-'} (${c.cause}: ${c.detail})`,
+            );
+          out(
+            `  sources: ${rows[0].freshness.map((f) => `${f.source}${f.release ? ` ${f.release}` : ''} to ${f.latestYear}${f.availableFrom ? ` (public ${f.availableFrom})` : ''}${f.stale ? ', stale' : ''}`).join('; ')}`,
+          );
         }
       },
     );

@@ -1,6 +1,7 @@
 import { lastKnownYear, yearOf } from './as-of.js';
 import type {
   Aggregation,
+  Carry,
   Factor,
   Framework,
   Indicator,
@@ -87,6 +88,12 @@ export interface AssessmentInput {
    * (default 0: large-scale killing is reported as it happens; the coding is retrospective).
    */
   episodeLagMonths?: number;
+  /**
+   * Last calendar year the episode list covers (default: unbounded). After it, the list's
+   * last known reading is carried with its age instead of counting years nobody coded as
+   * years without an episode.
+   */
+  episodesKnownTo?: number;
 }
 
 /** One value behind a severity: the transformed value of a variable and the year it refers to. */
@@ -102,6 +109,24 @@ export interface Evidence {
   severity: number;
   /** How the value was read when it is not a plain observation (e.g. "no row: 0"). */
   note?: string;
+  /** First date the value was public (`YYYY-MM-DD`), when the store knows it. */
+  availableFrom?: string;
+  /** Reference year minus `year`: how old the reading is on the as-of date. */
+  age: number;
+  /** True when the reading has left the indicator's look-back and is carried (`Carry`). */
+  stale?: boolean;
+}
+
+/**
+ * How fresh one source is in an assessment: the latest year of it that was read, its release
+ * and the date that value became public; `stale` when a reading of it is carried.
+ */
+export interface SourceFreshness {
+  source: string;
+  release?: string;
+  latestYear: number;
+  availableFrom?: string;
+  stale: boolean;
 }
 
 /** One indicator's result: severity in [0, 4], or null when no variable had data. */
@@ -151,8 +176,28 @@ export interface Driver {
 }
 
 /**
+ * Why a factor's severity moved between two dates:
+ * - `new-data`: a value it reads became public between the dates;
+ * - `stale`: no new value: a reading left its look-back (or is carried at a lower weight);
+ * - `framework`: the two assessments are of different framework versions;
+ * - `override`: an analyst's override was set, changed or withdrawn.
+ */
+export type ChangeCause = 'new-data' | 'stale' | 'framework' | 'override';
+
+/** One factor's move and its cause. */
+export interface ChangeAttribution {
+  factor: string;
+  from: number | null;
+  to: number | null;
+  cause: ChangeCause;
+  /** What changed, in words (the value, source and year behind it). */
+  detail: string;
+}
+
+/**
  * How the assessment moved since an earlier date (one year before, by default): by more than
- * `CHANGE_THRESHOLD` in score, or to another tier.
+ * `CHANGE_THRESHOLD` in score, or to another tier. Only a move with a cause other than
+ * `stale` counts: a change owed to values ageing alone is `unchanged`, with its causes listed.
  */
 export interface Change {
   direction: 'deteriorated' | 'improved' | 'unchanged' | 'unknown';
@@ -163,6 +208,8 @@ export interface Change {
   delta: number | null;
   /** Factors whose severity moved by at least 1. */
   factors: { id: string; from: number | null; to: number | null }[];
+  /** Every factor whose severity moved, with the cause. */
+  causes: ChangeAttribution[];
 }
 
 /** A floor of the framework that lifted the score: what held and the score before the lift. */
@@ -185,6 +232,12 @@ export interface CountryAssessment {
   /** Overall score, higher is more risk; null below the framework's minimum coverage. */
   score: number | null;
   tier: Tier | null;
+  /**
+   * The score and tier before any floor: the conditions alone, so that the risk of a new
+   * onset stays visible where an episode under way holds the tier at extreme.
+   */
+  scoreWithoutFloor: number | null;
+  tierWithoutFloor: Tier | null;
   /** Share of indicators with a data source that had data, in [0, 1]. */
   coverage: number;
   groups: GroupAssessment[];
@@ -193,6 +246,8 @@ export interface CountryAssessment {
   drivers: Driver[];
   /** Present when a floor of the framework lifted the score. */
   floor?: AppliedFloor;
+  /** Each source read, by name: how fresh its readings are. */
+  freshness: SourceFreshness[];
   change?: Change;
 }
 
@@ -261,13 +316,16 @@ export function assessCountry(
 /**
  * The change from `before` to `after`: deteriorated when the score rose by at least
  * `CHANGE_THRESHOLD` or the tier rose, improved for the reverse, unknown when either score
- * is missing.
+ * is missing; unchanged when every factor that moved did so only because its values aged
+ * (cause `stale`). Each factor that moved is attributed to its cause (`ChangeCause`).
  */
 export function changeBetween(before: CountryAssessment, after: CountryAssessment): Change {
   const factors: Change['factors'] = [];
-  const prev = new Map(before.factors.map((f) => [f.id, f.severity]));
+  const causes: ChangeAttribution[] = [];
+  const prev = new Map(before.factors.map((f) => [f.id, f]));
   for (const f of after.factors) {
-    const from = prev.get(f.id) ?? null;
+    const old = prev.get(f.id);
+    const from = old?.severity ?? null;
     const to = f.severity;
     if (
       (from === null) !== (to === null) ||
@@ -275,12 +333,14 @@ export function changeBetween(before: CountryAssessment, after: CountryAssessmen
     ) {
       factors.push({ id: f.id, from, to });
     }
+    if (from !== to) causes.push({ factor: f.id, from, to, ...causeOf(before, after, old, f) });
   }
   const base = {
     previousAsOf: before.asOf,
     previousScore: before.score,
     previousTier: before.tier,
     factors,
+    causes,
   };
   if (before.score === null || after.score === null) {
     return { ...base, direction: 'unknown', delta: null };
@@ -289,9 +349,57 @@ export function changeBetween(before: CountryAssessment, after: CountryAssessmen
   const tierMove =
     before.tier && after.tier ? TIERS.indexOf(before.tier) - TIERS.indexOf(after.tier) : 0;
   let direction: Change['direction'] = 'unchanged';
-  if (tierMove > 0 || (tierMove === 0 && delta >= CHANGE_THRESHOLD)) direction = 'deteriorated';
+  if (causes.length > 0 && causes.every((c) => c.cause === 'stale')) direction = 'unchanged';
+  else if (tierMove > 0 || (tierMove === 0 && delta >= CHANGE_THRESHOLD))
+    direction = 'deteriorated';
   else if (tierMove < 0 || (tierMove === 0 && delta <= -CHANGE_THRESHOLD)) direction = 'improved';
   return { ...base, direction, delta };
+}
+
+/** The cause of one factor's move between two assessments, and what changed in words. */
+function causeOf(
+  before: CountryAssessment,
+  after: CountryAssessment,
+  old: FactorAssessment | undefined,
+  now: FactorAssessment,
+): { cause: ChangeCause; detail: string } {
+  const overrideKey = (f: FactorAssessment | undefined) =>
+    f?.override ? `${f.override.at}|${f.override.severity}|${f.overrideApplied}` : '';
+  if (overrideKey(old) !== overrideKey(now)) {
+    const o = now.override ?? old?.override;
+    const what = now.override ? `set to ${now.override.severity}` : 'withdrawn';
+    return { cause: 'override', detail: `analyst override ${what}${o ? ` by ${o.by}` : ''}` };
+  }
+  if (before.framework !== after.framework || before.frameworkVersion !== after.frameworkVersion) {
+    return {
+      cause: 'framework',
+      detail: `${before.framework} v${before.frameworkVersion} → ${after.framework} v${after.frameworkVersion}`,
+    };
+  }
+  const earlier = new Map((old?.evidence ?? []).map((e) => [`${e.indicator}|${e.variable}`, e]));
+  const backwards = after.asOf < before.asOf;
+  const fresh = now.evidence.filter((e) => {
+    const b = earlier.get(`${e.indicator}|${e.variable}`);
+    if (e.variable.startsWith('episodes:')) return !b || b.note !== e.note;
+    // Looking back in time, any other current reading is the data of that date.
+    if (backwards) return !e.stale && (!b || b.year !== e.year || b.value !== e.value);
+    return e.availableFrom !== undefined && e.availableFrom > before.asOf;
+  });
+  if (fresh.length > 0) {
+    return {
+      cause: 'new-data',
+      detail: fresh.map((e) => `${e.variable} ${e.year}${e.note ? ` (${e.note})` : ''}`).join('; '),
+    };
+  }
+  const stale = now.evidence.filter((e) => e.stale);
+  const gone = now.indicators.filter((i) => i.severity === null).map((i) => `${i.id} missing`);
+  return {
+    cause: 'stale',
+    detail:
+      [...stale.map((e) => `${e.variable} ${e.year} carried, ${e.age} years old`), ...gone].join(
+        '; ',
+      ) || 'a value left the look-back',
+  };
 }
 
 /** The tier of a score in [0, 4] under the cut-points (lower bounds). */
@@ -353,6 +461,8 @@ interface Prepared {
   asOf: string;
   refYear: number;
   episodeYear: number;
+  /** True when the episode list ends before the as-of date's last known year. */
+  episodesCapped: boolean;
   /** country → variable → year → point */
   series: Map<string, Map<string, Map<number, Point>>>;
   episodesByLocation: Map<string, Episode[]>;
@@ -393,7 +503,8 @@ function prepare(input: AssessmentInput): Prepared {
     }
     series.set(countryId, byVar);
   }
-  const episodeYear = lastKnownYear(input.asOf, input.episodeLagMonths ?? 0);
+  const knownYear = lastKnownYear(input.asOf, input.episodeLagMonths ?? 0);
+  const episodeYear = Math.min(knownYear, input.episodesKnownTo ?? Infinity);
   const byLocation = new Map<string, Episode[]>();
   const byResponsible = new Map<string, Episode[]>();
   for (const e of input.episodes) {
@@ -410,6 +521,7 @@ function prepare(input: AssessmentInput): Prepared {
     asOf: input.asOf,
     refYear,
     episodeYear,
+    episodesCapped: episodeYear < knownYear,
     series,
     episodesByLocation: byLocation,
     episodesByResponsible: byResponsible,
@@ -433,6 +545,11 @@ interface Shape {
   factorById: Map<string, Factor>;
   /** Factors in an order where each derived factor follows its dependencies. */
   order: Factor[];
+}
+
+/** An indicator's carry rule: its own, else the framework's. */
+function carryOf(ind: Indicator, framework: Framework): Carry | undefined {
+  return ind.transform.kind === 'episodes' ? undefined : (ind.carry ?? framework.carry);
 }
 
 function shapeOf(framework: Framework): Shape {
@@ -487,7 +604,7 @@ function assessPrepared(shape: Shape, countryId: string, data: Prepared): Countr
       const firstOnly = factor.aggregation?.method === 'first';
       for (const ind of factor.indicators) {
         scorable++;
-        const r = evaluateIndicator(ind, countryId, data);
+        const r = evaluateIndicator(ind, countryId, data, carryOf(ind, framework));
         indicators.push(r.result);
         if (!firstOnly || parts.length === 0) evidence.push(...r.evidence);
         if (r.result.severity === null) {
@@ -498,7 +615,7 @@ function assessPrepared(shape: Shape, countryId: string, data: Prepared): Countr
           });
         } else {
           withData++;
-          parts.push({ value: r.result.severity, weight: ind.weight });
+          parts.push({ value: r.result.severity, weight: ind.weight * (r.weight ?? 1) });
         }
       }
       computed = aggregate(parts, factor.aggregation ?? { method: 'max' });
@@ -535,6 +652,7 @@ function assessPrepared(shape: Shape, countryId: string, data: Prepared): Countr
   const enough = coverage >= (framework.minCoverage ?? DEFAULT_MIN_COVERAGE);
   const floor = overall === null ? undefined : floorOf(framework, results, overall);
   const score = enough ? roundOrNull(floor ? liftScore(overall!, floor.score) : overall) : null;
+  const scoreWithoutFloor = enough ? roundOrNull(overall) : null;
   const factors = framework.groups.flatMap((g) => g.factors.map((f) => results.get(f.id)!));
   const drivers = factors
     .filter(
@@ -551,13 +669,39 @@ function assessPrepared(shape: Shape, countryId: string, data: Prepared): Countr
     asOf: data.asOf,
     score,
     tier: score === null ? null : tierOf(score, framework.tiers),
+    scoreWithoutFloor,
+    tierWithoutFloor:
+      scoreWithoutFloor === null ? null : tierOf(scoreWithoutFloor, framework.tiers),
     coverage: round(coverage),
     groups,
     factors,
     missing,
     drivers,
     ...(floor && score !== null ? { floor } : {}),
+    freshness: freshnessOf(factors),
   };
+}
+
+/** Per source read (by name), its latest year, release and public date, and staleness. */
+export function freshnessOf(factors: readonly FactorAssessment[]): SourceFreshness[] {
+  const out = new Map<string, SourceFreshness>();
+  for (const f of factors) {
+    for (const e of f.evidence) {
+      if (e.note === ABSENT_NOTE) continue;
+      const cur = out.get(e.source);
+      if (!cur || e.year > cur.latestYear) {
+        const s: SourceFreshness = {
+          source: e.source,
+          latestYear: e.year,
+          stale: (cur?.stale ?? false) || e.stale === true,
+        };
+        if (e.release !== undefined) s.release = e.release;
+        if (e.availableFrom !== undefined) s.availableFrom = e.availableFrom;
+        out.set(e.source, s);
+      } else if (e.stale) cur.stale = true;
+    }
+  }
+  return [...out.values()].sort((a, b) => a.source.localeCompare(b.source));
 }
 
 /**
@@ -621,21 +765,33 @@ interface Reading {
   source: string;
   release?: string;
   note?: string;
+  availableFrom?: string;
 }
 
+/**
+ * An indicator's severity and evidence; `weight` is the multiplier of its weight when its
+ * readings are carried (`Carry`), undefined when they are current.
+ */
 function evaluateIndicator(
   ind: Indicator,
   countryId: string,
   data: Prepared,
-): { result: IndicatorResult; evidence: Evidence[] } {
+  carry: Carry | undefined,
+): { result: IndicatorResult; evidence: Evidence[]; weight?: number } {
   const base = { id: ind.id, title: ind.title };
   if (ind.transform.kind === 'episodes') {
     const r = readEpisodes(ind.transform, countryId, data);
     const severity = severityOf(r.value, ind.severity);
-    return {
-      result: { ...base, severity },
-      evidence: [{ indicator: ind.id, variable: `episodes:${ind.transform.role}`, ...r, severity }],
+    const e: Evidence = {
+      indicator: ind.id,
+      variable: `episodes:${ind.transform.role}`,
+      ...r,
+      severity,
+      age: data.refYear - r.year,
     };
+    // After the end of the list: its reading at the end, carried.
+    if (data.episodesCapped) e.stale = true;
+    return { result: { ...base, severity }, evidence: [e] };
   }
   const evidence: Evidence[] = [];
   const reasons: string[] = [];
@@ -645,7 +801,13 @@ function evaluateIndicator(
     const view = seriesView(ind, country?.get(variable), data, variable);
     const end = endYear(ind, variable, data);
     lastEnd = end;
-    const r = view ? readSeries(ind, view, end) : undefined;
+    let r = view ? readSeries(ind, view, end) : undefined;
+    let stale = false;
+    // Nothing in the look-back: the last reading, read as of up to `carry.years` years before.
+    for (let k = 1; view && !r && carry && k <= carry.years; k++) {
+      r = readSeries(ind, view, end - k);
+      stale = r !== undefined;
+    }
     if (!r) {
       reasons.push(variable);
       continue;
@@ -657,9 +819,12 @@ function evaluateIndicator(
       year: r.year,
       source: r.source,
       severity: severityOf(r.value, ind.severity),
+      age: data.refYear - r.year,
     };
     if (r.release !== undefined) e.release = r.release;
     if (r.note !== undefined) e.note = r.note;
+    if (r.availableFrom !== undefined) e.availableFrom = r.availableFrom;
+    if (stale) e.stale = true;
     evidence.push(e);
     // The first variable with a reading decides; the later ones only fill in for it.
     if (ind.combine === 'first') break;
@@ -676,6 +841,7 @@ function evaluateIndicator(
       evidence,
     };
   }
+  const weight = carry && evidence.every((e) => e.stale) ? carry.weight : undefined;
   let severity = evidence[0]!.severity;
   if (ind.combine === 'mean') {
     let sum = 0;
@@ -684,7 +850,7 @@ function evaluateIndicator(
   } else {
     for (const e of evidence) severity = Math.max(severity, e.severity);
   }
-  return { result: { ...base, severity }, evidence };
+  return { result: { ...base, severity }, evidence, ...(weight !== undefined ? { weight } : {}) };
 }
 
 /**
@@ -739,6 +905,7 @@ function readAt(view: SeriesView, y: number): Reading | undefined {
     if (p.value === null) return undefined;
     const r: Reading = { value: p.value, year: y, source: p.source };
     if (p.release !== undefined) r.release = p.release;
+    if (p.availableFrom !== undefined) r.availableFrom = p.availableFrom;
     return r;
   }
   if (y >= view.first && y <= view.last) {

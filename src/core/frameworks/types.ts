@@ -117,6 +117,21 @@ export interface Indicator {
   absentIsZero?: boolean;
   /** What the indicator measures and its limits, for reports. */
   note?: string;
+  /** How long its last reading may be carried once it leaves the look-back (see `Carry`). */
+  carry?: Carry;
+}
+
+/**
+ * How a reading that has left an indicator's look-back is carried forward: the indicator is
+ * read again as if the as-of year were up to `years` earlier, and the first reading found
+ * counts, marked stale with its age, its weight in the factor multiplied by `weight`. A value
+ * ageing out of its window is then not read as an improvement: only a newer value changes it.
+ */
+export interface Carry {
+  /** Years beyond the look-back a reading may be carried, in [1, 20]. */
+  years: number;
+  /** Multiplier of the indicator's weight while its reading is stale, in (0, 1]. */
+  weight: number;
 }
 
 /** A factor: scored from its indicators, derived from other factors, or left to analysts. */
@@ -206,5 +221,7 @@ export interface Framework {
   minCoverage?: number;
   /** Readings that lift the overall score on their own; the highest that holds applies. */
   floors?: ScoreFloor[];
+  /** How every indicator without its own `carry` carries its last reading; default: not at all. */
+  carry?: Carry;
   groups: Group[];
 }

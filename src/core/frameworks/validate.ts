@@ -2,6 +2,7 @@ import type {
   Aggregation,
   Anchor,
   ChangelogEntry,
+  Carry,
   Factor,
   Framework,
   Group,
@@ -70,6 +71,7 @@ export function validateFramework(
     'tiers',
     'minCoverage',
     'floors',
+    'carry',
     'groups',
   ]);
   const id = str(ctx, input, 'id', '', ID);
@@ -98,6 +100,8 @@ export function validateFramework(
     floors = arr(ctx, input, 'floors', '', (v, p) => scoreFloor(ctx, v, p, groups ?? []), false);
   }
 
+  const carry = input.carry === undefined ? undefined : carryOf(ctx, input.carry, 'carry');
+
   if (issues.length > 0) return { ok: false, issues };
   const framework: Framework = {
     id: id!,
@@ -112,6 +116,7 @@ export function validateFramework(
   };
   if (minCoverage !== undefined) framework.minCoverage = minCoverage;
   if (floors !== undefined) framework.floors = floors;
+  if (carry !== undefined) framework.carry = carry;
   return { ok: true, framework };
 }
 
@@ -336,6 +341,7 @@ function indicator(ctx: Ctx, v: unknown, path: string): Indicator | undefined {
     'combine',
     'absentIsZero',
     'note',
+    'carry',
   ]);
   const id = str(ctx, v, 'id', path, ID);
   const title = str(ctx, v, 'title', path);
@@ -382,12 +388,31 @@ function indicator(ctx: Ctx, v: unknown, path: string): Indicator | undefined {
     ctx.fail(at(path, 'note'), 'expected a string');
     return undefined;
   }
+  const carry = v.carry === undefined ? undefined : carryOf(ctx, v.carry, at(path, 'carry'));
+  if (v.carry !== undefined && !carry) return undefined;
+  if (carry && transform?.kind === 'episodes') {
+    ctx.fail(at(path, 'carry'), 'not used by an episodes transform');
+    return undefined;
+  }
   if (!id || !title || w === undefined || !transform || !severity || !variables) return undefined;
   const out: Indicator = { id, title, variables, transform, severity, weight: w };
+  if (carry) out.carry = carry;
   if (combine) out.combine = combine;
   if (v.absentIsZero === true) out.absentIsZero = true;
   if (typeof v.note === 'string') out.note = v.note;
   return out;
+}
+
+/** `{"years": 1–20, "weight": (0, 1]}`: how long and at what weight a reading is carried. */
+function carryOf(ctx: Ctx, v: unknown, path: string): Carry | undefined {
+  if (!isObject(v)) return ctx.fail(path, 'expected an object {"years": …, "weight": …}');
+  onlyKeys(ctx, v, path, ['years', 'weight']);
+  const y = years(ctx, v, 'years', path, 20);
+  const w = v.weight;
+  if (typeof w !== 'number' || !(w > 0 && w <= 1)) {
+    return ctx.fail(at(path, 'weight'), 'expected a number in (0, 1]');
+  }
+  return y === undefined ? undefined : { years: y, weight: w };
 }
 
 function years(ctx: Ctx, obj: Json, key: string, path: string, max = 100): number | undefined {

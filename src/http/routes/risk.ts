@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../core/errors.js';
-import { assessWorld, DEFAULT_FRAMEWORK } from '../../services/assess.js';
+import { assessWorld, DEFAULT_FRAMEWORK, latestDataDate } from '../../services/assess.js';
 import type { AssessReport } from '../../services/assess.js';
 import {
   runBacktest,
@@ -9,7 +9,7 @@ import {
   runRollingComparison,
 } from '../../services/backtest.js';
 import { listEpisodesByDecade } from '../../services/episodes.js';
-import { loadFramework } from '../../services/frameworks.js';
+import { frameworkVariables, loadFramework } from '../../services/frameworks.js';
 import type { Framework } from '../../core/frameworks/types.js';
 import { overridesFor } from '../../services/overrides.js';
 import type { Principal } from '../auth.js';
@@ -86,12 +86,16 @@ async function world(
   );
 }
 
-/** The report without factors, groups and what is missing: what a map or a list draws. */
+/**
+ * The report without factors, groups, what is missing and the sources' freshness: what a map
+ * or a list draws.
+ */
 function summaryOf(report: AssessReport) {
   return {
     ...report,
     assessments: report.assessments.map(
-      ({ factors: _factors, groups: _groups, missing: _missing, ...rest }) => rest,
+      ({ factors: _factors, groups: _groups, missing: _missing, freshness: _freshness, ...rest }) =>
+        rest,
     ),
   };
 }
@@ -117,7 +121,8 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
           framework: { ...frameworkRef, default: DEFAULT_FRAMEWORK },
           asOf: {
             ...dateOrYear,
-            description: 'YYYY-MM-DD or a year (its last day); default today',
+            description:
+              'YYYY-MM-DD or a year (its last day); default the latest date the data support',
           },
           country: countryQuery,
           overrides: {
@@ -138,7 +143,18 @@ export function riskRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const q = request.query;
-      const asOf = q.asOf === undefined ? today() : dateParam(q.asOf, 'asOf');
+      const asOf =
+        q.asOf === undefined
+          ? await ctx.results.get(
+              `latest-data:${q.framework}:${await ctx.dataVersion()}`,
+              async () =>
+                latestDataDate(
+                  ctx.store,
+                  frameworkVariables(await frameworkOf(ctx, q.framework)),
+                  today(),
+                ),
+            )
+          : dateParam(q.asOf, 'asOf');
       const country =
         q.country === undefined
           ? undefined

@@ -4,6 +4,7 @@ import { lastKnownYear, parseAsOf } from '../../../src/core/frameworks/as-of.js'
 import {
   aggregate,
   assessCountry,
+  changeBetween,
   liftScore,
   severityOf,
   tierOf,
@@ -129,7 +130,9 @@ describe('assessCountry', () => {
         year: 1996,
         source: 'vdem',
         release: 'v14',
+        availableFrom: '1997-03-31',
         severity: 3,
+        age: 1,
       },
     ]);
     assert.equal(f.get('armed-conflict')?.severity, 3);
@@ -525,5 +528,167 @@ describe('fallbacks', () => {
     );
     const b = assessCountry(f, 'aaa', input('1997-12-31', { aaa: [jucon(1996, 0.1)] }));
     assert.equal(b.factors.find((x) => x.id === 'rule-of-law')?.severity, 4);
+  });
+});
+
+describe('the score without the floor', () => {
+  it('keeps the conditions-only score and tier beside the lifted ones', () => {
+    const fw: Framework = {
+      ...fixtureFramework(),
+      floors: [{ factor: 'history', atLeast: 4, score: 3, reason: 'under way' }],
+    };
+    const underWay: Episode = { ...episode, startYear: 1995, endYear: null };
+    const world = { aaa: [rol(1996, 0.9), bd(1996, 0)] };
+    const a = assessCountry(fw, 'aaa', input('1997-12-31', world, { episodes: [underWay] }));
+    assert.equal(a.tier, 'extreme');
+    assert.equal(a.scoreWithoutFloor, a.floor?.unliftedScore);
+    assert.ok(a.scoreWithoutFloor! < 3);
+    assert.equal(a.tierWithoutFloor, tierOf(a.scoreWithoutFloor!, fw.tiers));
+    assert.notEqual(a.tierWithoutFloor, 'extreme');
+    const none = assessCountry(fw, 'aaa', input('1997-12-31', world));
+    assert.equal(none.scoreWithoutFloor, none.score, 'no floor: the same score');
+  });
+});
+
+describe('carrying a reading that leaves its look-back', () => {
+  // Rule of law published for 1990 only; as of 1997 the three-year look-back (1995–1997)
+  // finds nothing.
+  const world = { aaa: [rol(1990, 0.3), bd(1996, 0)] };
+  const carried = (years: number, weight: number): Framework => ({
+    ...fixtureFramework(),
+    carry: { years, weight },
+  });
+
+  it('goes missing without a carry rule, and is carried with its age and a stale mark with one', () => {
+    const plain = assessCountry(framework, 'aaa', input('1997-12-31', world));
+    assert.equal(plain.factors.find((f) => f.id === 'rule-of-law')?.severity, null);
+    const a = assessCountry(carried(5, 1), 'aaa', input('1997-12-31', world));
+    const f = a.factors.find((x) => x.id === 'rule-of-law')!;
+    assert.equal(f.severity, 3);
+    assert.equal(f.evidence[0]?.year, 1990);
+    assert.equal(f.evidence[0]?.age, 7);
+    assert.equal(f.evidence[0]?.stale, true);
+    assert.deepEqual(
+      a.freshness.find((s) => s.source === 'vdem'),
+      {
+        source: 'vdem',
+        release: 'v14',
+        latestYear: 1990,
+        availableFrom: '1991-03-31',
+        stale: true,
+      },
+    );
+    // Look-back 1995–1997 plus 4 years reaches 1991, not 1990.
+    const short = assessCountry(carried(4, 1), 'aaa', input('1997-12-31', world));
+    assert.equal(short.factors.find((x) => x.id === 'rule-of-law')?.severity, null);
+  });
+
+  it('weighs a stale reading by the carry weight, and an indicator rule wins over the framework', () => {
+    const fw = carried(5, 1);
+    const rule = fw.groups[0]!.factors[0]!;
+    // Two indicators of rule of law: a current one at severity 0, a stale one at 3.
+    rule.aggregation = { method: 'mean' };
+    rule.indicators = [
+      rule.indicators[0]!,
+      { ...rule.indicators[0]!, id: 'fresh', variables: ['vdem:v2x_jucon'] },
+    ];
+    const jucon: Observation = {
+      variable: 'vdem:v2x_jucon',
+      year: 1997,
+      value: 0.9,
+      source: 'vdem',
+      availableFrom: '1997-03-31',
+    };
+    const data = { aaa: [...world.aaa, jucon] };
+    const full = assessCountry(fw, 'aaa', input('1997-12-31', data));
+    assert.equal(full.factors[0]?.severity, 1.5);
+    rule.indicators[0] = { ...rule.indicators[0]!, carry: { years: 10, weight: 0.5 } };
+    const half = assessCountry(fw, 'aaa', input('1997-12-31', data));
+    assert.equal(half.factors[0]?.severity, 1, '(3 × 0.5 + 0 × 1) / 1.5');
+  });
+
+  it('attributes a move to a value gone stale, which is not an improvement', () => {
+    const fw = framework;
+    const series = { aaa: [rol(1994, 0.3), bd(1994, 0), bd(1995, 0)] };
+    const a = assessCountry(fw, 'aaa', input('1997-12-31', series), input('1996-12-31', series));
+    const rule = a.change?.causes.find((c) => c.factor === 'rule-of-law');
+    assert.equal(rule?.cause, 'stale');
+    assert.ok(
+      a.change?.causes.every((c) => c.cause === 'stale'),
+      'battle deaths, whose list ends in 1995, left their window too',
+    );
+    assert.equal(a.change?.direction, 'unknown', 'too little left for a score: unknown');
+    // With a carry rule the reading holds: nothing moves.
+    const b = assessCountry(
+      carried(5, 1),
+      'aaa',
+      input('1997-12-31', series),
+      input('1996-12-31', series),
+    );
+    assert.equal(b.change?.direction, 'unchanged');
+    assert.deepEqual(b.change?.causes, []);
+  });
+
+  it('attributes a move to new data, an override or a framework change', () => {
+    const before = { aaa: [rol(1995, 0.9), bd(1996, 0)] };
+    const after = { aaa: [rol(1995, 0.9), rol(1997, 0.3, '1997-12-01'), bd(1996, 0)] };
+    const a = assessCountry(
+      framework,
+      'aaa',
+      input('1997-12-31', after),
+      input('1996-12-31', before),
+    );
+    assert.equal(a.change?.causes[0]?.cause, 'new-data');
+    assert.match(a.change!.causes[0]!.detail, /vdem:v2xcl_rol 1997/);
+    assert.equal(a.change?.direction, 'deteriorated');
+    const overrides: Override[] = [
+      {
+        countryId: 'aaa',
+        factorId: 'rule-of-law',
+        severity: 4,
+        reason: 'courts closed',
+        source: 'field report',
+        by: 'analyst-1',
+        at: '1997-06-01T00:00:00Z',
+      },
+    ];
+    const o = assessCountry(
+      framework,
+      'aaa',
+      input('1997-12-31', before, { overrides }),
+      input('1996-12-31', before),
+    );
+    assert.equal(o.change?.causes[0]?.cause, 'override');
+    const v1 = assessCountry(framework, 'aaa', input('1996-12-31', before));
+    const v2 = assessCountry(
+      { ...framework, version: 2, tiers: { ...framework.tiers } },
+      'aaa',
+      input('1996-12-31', after),
+    );
+    const moved = {
+      ...v2,
+      factors: v2.factors.map((f) => (f.id === 'rule-of-law' ? { ...f, severity: 4 } : f)),
+    };
+    assert.equal(changeBetween(v1, moved).causes[0]?.cause, 'framework');
+  });
+
+  it('carries the episode list after its last year instead of counting uncoded years as peace', () => {
+    const series = { aaa: [rol(2010, 0.9), bd(2010, 0)] };
+    // The episode ended in 1994; the list covers to 2000. As of 2020 the recency is 6 years
+    // (the list's reading at its end), stale, not 26.
+    const a = assessCountry(
+      framework,
+      'aaa',
+      input('2020-12-31', series, { episodesKnownTo: 2000 }),
+    );
+    const e = a.factors.find((f) => f.id === 'history')!.evidence[0]!;
+    assert.equal(e.value, 6);
+    assert.equal(e.stale, true);
+    const b = assessCountry(
+      framework,
+      'aaa',
+      input('2000-12-31', series, { episodesKnownTo: 2000 }),
+    );
+    assert.equal(b.factors.find((f) => f.id === 'history')!.evidence[0]!.stale, undefined);
   });
 });

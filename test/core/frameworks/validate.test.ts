@@ -56,6 +56,37 @@ describe('validateFramework', () => {
     ]);
   });
 
+  it('accepts carry rules on the framework and indicators, and rejects bad ones with their paths', () => {
+    const good = validateFramework(
+      edited((f) => {
+        f.carry = { years: 5, weight: 1 };
+        f.groups[0].factors[0].indicators[0].carry = { years: 2, weight: 0.5 };
+      }),
+    );
+    assert.ok(good.ok);
+    if (good.ok) {
+      assert.deepEqual(good.framework.carry, { years: 5, weight: 1 });
+      assert.deepEqual(good.framework.groups[0]!.factors[0]!.indicators[0]!.carry, {
+        years: 2,
+        weight: 0.5,
+      });
+    }
+    const found = issues(
+      edited((f) => {
+        f.carry = { years: 0, weight: 1, wieght: 1 };
+        f.groups[0].factors[0].indicators[0].carry = { years: 2, weight: 0 };
+      }),
+    );
+    assert.deepEqual(found, [
+      {
+        path: 'groups[0].factors[0].indicators[0].carry.weight',
+        message: 'expected a number in (0, 1]',
+      },
+      { path: 'carry.wieght', message: 'unknown field (expected one of years, weight)' },
+      { path: 'carry.years', message: 'expected an integer number of years in [1, 20]' },
+    ]);
+  });
+
   it('rejects an out-of-range weight with its path', () => {
     const found = issues(
       edited((f) => {
