@@ -10,6 +10,8 @@ import { validateModelSpec } from '../core/forecast/spec.js';
 import { TABLE_COLUMNS } from '../core/forecast/table.js';
 import type { ModellingTable } from '../core/forecast/table.js';
 import type { ModelSpec, SingleModelSpec } from '../core/forecast/spec.js';
+import { riskIntervals } from '../core/forecast/intervals.js';
+import type { RiskInterval } from '../core/forecast/intervals.js';
 import { explainChange, scoreOrigin } from '../core/forecast/walk-forward.js';
 import type { OriginForecast } from '../core/forecast/walk-forward.js';
 import type { Store } from '../store/database.js';
@@ -230,6 +232,35 @@ export async function walkForward(
       throw new InputError((error as Error).message);
     }
   });
+}
+
+/** A forecast row with its interval (probabilities; null where the refits could not score it). */
+export interface IntervalForecastRow extends NamedForecastRow {
+  low: number | null;
+  high: number | null;
+}
+
+/**
+ * The forecasts of one origin with their 80 % intervals (see `riskIntervals`: the model
+ * refitted on countries resampled with replacement, at the settings the forecast chose).
+ */
+export function withIntervals(
+  panel: Panel,
+  spec: ModelSpec,
+  result: OriginForecast,
+  named: readonly NamedForecastRow[],
+): IntervalForecastRow[] {
+  let intervals: Map<string, RiskInterval>;
+  try {
+    intervals = riskIntervals(panel, spec, result.model, result.origin);
+  } catch (error) {
+    throw new InputError(`interval of origin ${result.origin}: ${(error as Error).message}`);
+  }
+  return named.map((r) => ({
+    ...r,
+    low: intervals.get(r.countryId)?.low ?? null,
+    high: intervals.get(r.countryId)?.high ?? null,
+  }));
 }
 
 /** Adds COW codes and names to forecasts. */

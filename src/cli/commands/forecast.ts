@@ -17,7 +17,9 @@ import {
   modelSummary,
   nameForecasts,
   walkForward,
+  withIntervals,
 } from '../../services/forecast.js';
+import { INTERVAL_LEVEL } from '../../core/forecast/intervals.js';
 import { buildTable, compareWithPrepared, tableToCsv } from '../../services/forecast-table.js';
 import type { TableNote } from '../../core/forecast/table.js';
 import type { FittedModel } from '../../core/forecast/models.js';
@@ -234,7 +236,7 @@ export function registerForecastCommands(program: Command, db: Db): void {
               spec,
               origin,
               model: result!.model,
-              rows: nameForecasts(registry, [result!]),
+              rows: withIntervals(panel, spec, result!, nameForecasts(registry, [result!])),
             };
           }),
         );
@@ -247,6 +249,7 @@ export function registerForecastCommands(program: Command, db: Db): void {
           origin,
           horizonYears: spec.horizonYears,
           topN: spec.topN,
+          intervalLevel: INTERVAL_LEVEL,
           model: modelSummary(model),
           trainedTo: model.trainedTo,
           forecasts: shown,
@@ -262,6 +265,11 @@ export function registerForecastCommands(program: Command, db: Db): void {
             { header: 'country', value: (r) => r.name },
             { header: 'ccode', value: (r) => r.ccode, right: true },
             { header: 'risk', value: (r) => pct(r.risk), right: true },
+            {
+              header: '80% interval',
+              value: (r) => (r.low === null ? '' : `${pct(r.low)}-${pct(r.high)}`),
+              right: true,
+            },
             { header: `top ${spec.topN}`, value: (r) => (r.top ? '*' : '') },
           ]),
         );
@@ -411,10 +419,17 @@ export function registerForecastCommands(program: Command, db: Db): void {
               value: (s) => (s.brier === null ? '' : s.brier.toFixed(4)),
               right: true,
             },
+            {
+              header: 'ECE (2-yr)',
+              value: (s) => (s.ece === null ? '' : s.ece.toFixed(4)),
+              right: true,
+            },
           ]),
         );
         for (const s of report.systems) {
-          out(`\ncalibration of ${s.file} (two-year outcome, by decile of risk):`);
+          out(
+            `\ncalibration of ${s.file} (two-year outcome, by decile of risk; expected calibration error ${s.ece === null ? 'n/a' : s.ece.toFixed(4)}):`,
+          );
           out(
             render('table', s.calibration, s.calibration, [
               { header: 'decile', value: (c) => c.decile, right: true },
