@@ -71,6 +71,13 @@ export const RAW = {
   civilSocietyRepression: 'vdem-ewp:v2csreprss_ord',
   populationProxy: 'vdem-ewp:vdem_popsize_log2',
   gdpProxy: 'vdem:e_gdppc',
+  ptsAmnesty: 'pts:PTS_A',
+  ptsHumanRights: 'pts:PTS_H',
+  ptsState: 'pts:PTS_S',
+  killings: 'vdem:v2clkill',
+  torture: 'vdem:v2cltort',
+  csoRepression: 'vdem:v2csreprss',
+  physicalIntegrity: 'vdem:v2x_clphy',
   ...Object.fromEntries(VDEM_DERIVED.map((v) => [v, `vdem-ewp:${v}`])),
 } as Readonly<Record<string, string>>;
 
@@ -120,11 +127,34 @@ export const REFERENCE_PREDICTORS = [
   'includesnonstate',
 ] as const;
 
+/**
+ * Predictors the reference lacks, from sources it does not use (missing, not an error, when a
+ * source is absent): repression (the highest of the Political Terror Scale's three scores;
+ * V-Dem's freedom from political killings and from torture and its civil-society repression,
+ * lower meaning worse), worsening over three years (V-Dem's killings and physical-integrity
+ * index), the trend of battle deaths (log2 now minus two years before) and a coup attempt in
+ * the year or the one before.
+ */
+export const EXTRA_PREDICTORS = [
+  'pts_max',
+  'vdem_killings',
+  'vdem_torture',
+  'vdem_cso_repression',
+  'killings_change3',
+  'physint_change3',
+  'battledeaths_trend2',
+  'coup.try.2yr',
+] as const;
+
 /** Outcome columns: an onset this year, next year, the year after, either of those two. */
 export const OUTCOMES = ['mk_onset', 'mk_onset_1', 'mk_onset_2', 'mk_onset_1or2'] as const;
 
 /** Every column of the table, predictors then outcomes. */
-export const TABLE_COLUMNS: readonly string[] = [...REFERENCE_PREDICTORS, ...OUTCOMES];
+export const TABLE_COLUMNS: readonly string[] = [
+  ...REFERENCE_PREDICTORS,
+  ...EXTRA_PREDICTORS,
+  ...OUTCOMES,
+];
 
 /** Countries created by a coup: the reference counts a coup attempt in these years. */
 const COUP_CREATED: Readonly<Record<string, number>> = { gab: 1964, dji: 2000 };
@@ -448,6 +478,22 @@ export function buildModellingTable(inputs: TableInputs, toYear?: number): Model
             ),
       );
       set('coup.try.5yr', t > coupsEnd ? NaN : +(t - lastCoup <= 4));
+      set('coup.try.2yr', t > coupsEnd ? NaN : +(t - lastCoup <= 1));
+      const pts = [RAW.ptsAmnesty!, RAW.ptsHumanRights!, RAW.ptsState!]
+        .map((name) => value(name, id, t))
+        .filter((x) => !Number.isNaN(x));
+      set('pts_max', pts.length ? Math.max(...pts) : NaN);
+      set('vdem_killings', value(RAW.killings!, id, t));
+      set('vdem_torture', value(RAW.torture!, id, t));
+      set('vdem_cso_repression', value(RAW.csoRepression!, id, t));
+      set('killings_change3', value(RAW.killings!, id, t) - value(RAW.killings!, id, t - 3));
+      set(
+        'physint_change3',
+        value(RAW.physicalIntegrity!, id, t) - value(RAW.physicalIntegrity!, id, t - 3),
+      );
+      const deaths = (year: number) =>
+        year > ucdpEnd ? NaN : Math.log2((series(RAW.battleDeaths!).get(id)?.get(year) ?? 0) + 1);
+      set('battledeaths_trend2', deaths(t) - deaths(t - 2));
       const cell = mkAt(id, t);
       set('widetargeting', +(cell?.wide ?? false));
       set('narrowtargeting', +(cell?.narrow ?? false));
