@@ -226,12 +226,16 @@ export function registerForecastCommands(program: Command, db: Db): void {
       }) => {
         const registry = loadCountryRegistry();
         let notes: TableNote[] | undefined;
+        let lastKnown: number | undefined;
         const { spec, rows, origin, model } = await withPool(opts.workers, (pool) =>
           withStore(db(), async (store) => {
             const spec = await loadModelSpec(opts.spec, store);
             const panel = await loadPanel(store, spec, { onTable: (t) => (notes = t.notes) });
             const origin = opts.origin ?? panelYears(panel).last;
             const [result] = await walkForward(panel, spec, { from: origin, to: origin, pool });
+            for (let i = 0; i < panel.rows; i++)
+              if (!Number.isNaN(panel.y[i]!) && panel.years[i]! <= result!.model.trainedTo)
+                lastKnown = Math.max(lastKnown ?? -Infinity, panel.years[i]!);
             return {
               spec,
               origin,
@@ -257,7 +261,7 @@ export function registerForecastCommands(program: Command, db: Db): void {
         };
         if (opts.format === 'table')
           out(
-            `${spec.id}: risk of a new mass killing in ${origin + 1}-${origin + spec.horizonYears}, model trained on outcomes to ${model.trainedTo}`,
+            `${spec.id}: risk of a new mass killing in ${origin + 1}-${origin + spec.horizonYears}, model trained on outcomes to ${model.trainedTo}${lastKnown !== undefined && lastKnown < model.trainedTo ? ` (known to ${lastKnown})` : ''}`,
           );
         out(
           render(opts.format, data, shown, [

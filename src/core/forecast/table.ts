@@ -539,7 +539,7 @@ export function buildModellingTable(inputs: TableInputs, toYear?: number): Model
     notes.push({
       predictor,
       source: (PREDICTOR_SOURCES[predictor] ?? ['derived']).join(', '),
-      message: `${predictor} is missing in ${last} for ${ids.size} countries`,
+      message: `${predictor} is missing in ${last} for ${ids.size} ${ids.size === 1 ? 'country' : 'countries'}`,
       countries: [...ids].sort(),
     });
   }
