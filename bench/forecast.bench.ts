@@ -22,7 +22,7 @@ import { loadCountryRegistry } from '../src/services/countries.js';
 import { openStore } from '../src/services/context.js';
 import { ForecastPool } from '../src/services/forecast-pool.js';
 import {
-  DEFAULT_SPEC,
+  REFERENCE_SPEC,
   forecastsToCsv,
   loadModelSpec,
   loadPanel,
@@ -64,7 +64,7 @@ try {
     const t0 = performance.now();
     const pool = new ForecastPool(workers);
     const store = await openStore(db);
-    const spec = await loadModelSpec(DEFAULT_SPEC, store);
+    const spec = await loadModelSpec(REFERENCE_SPEC, store);
     const panel = await loadPanel(store, spec);
     await store.close();
     const t1 = performance.now();
@@ -108,7 +108,7 @@ try {
   }
 
   console.log(
-    `walk-forward of ${DEFAULT_SPEC}, origins ${FROM}-${TO}, 10-fold CV at each; ${reps} repetitions; here ${workers} worker threads`,
+    `walk-forward of ${REFERENCE_SPEC}, origins ${FROM}-${TO}, 10-fold CV at each; ${reps} repetitions; here ${workers} worker threads`,
   );
   console.log(
     '                        fits: wall min / median s   CPU median s   whole run: wall median s   forecasts',

@@ -7,17 +7,28 @@ import type { Panel } from '../core/forecast/dataset.js';
 import { ensembleOf, fitSingle } from '../core/forecast/models.js';
 import type { FittedModel, LinearModel, SingleModel } from '../core/forecast/models.js';
 import { validateModelSpec } from '../core/forecast/spec.js';
+import { TABLE_COLUMNS } from '../core/forecast/table.js';
+import type { ModellingTable } from '../core/forecast/table.js';
 import type { ModelSpec, SingleModelSpec } from '../core/forecast/spec.js';
+import { riskIntervals } from '../core/forecast/intervals.js';
+import type { RiskInterval } from '../core/forecast/intervals.js';
 import { explainChange, scoreOrigin } from '../core/forecast/walk-forward.js';
 import type { OriginForecast } from '../core/forecast/walk-forward.js';
 import type { Store } from '../store/database.js';
 import { listVariables, observationsAsOf } from '../store/observations-repository.js';
 import { contentDir } from './content.js';
+import { buildTable, TABLE_SOURCE, tableValues } from './forecast-table.js';
 import { FitError, fitJobs } from './forecast-pool.js';
 import type { FitJob, ForecastPool } from './forecast-pool.js';
 
-/** The default model specification (the reference configuration). */
-export const DEFAULT_SPEC = 'ewp-reference';
+/**
+ * The default model specification: the reference configuration on the project's own
+ * modelling table (built from the raw sources, so it reaches the latest year they cover).
+ */
+export const DEFAULT_SPEC = 'lens-enet';
+
+/** The reference configuration on the Early Warning Project's prepared table (parity with R). */
+export const REFERENCE_SPEC = 'ewp-reference';
 
 /** Folder of model specifications. */
 export function modelsDir(): string {
@@ -76,6 +87,7 @@ export async function loadModelSpec(
     throw error;
   }
   if (!store) return spec;
+  if (spec.source === TABLE_SOURCE) return readSpec(file, dir, new Set(TABLE_COLUMNS));
   const prefix = `${spec.source}:`;
   const known = new Set(
     (await listVariables(store))
@@ -90,8 +102,21 @@ export async function loadModelSpec(
   return readSpec(file, dir, new Set([...known, YEAR]));
 }
 
-/** The spec's variables from the store, as a panel (the latest vintage of each value). */
-export async function loadPanel(store: Store, spec: ModelSpec): Promise<Panel> {
+/**
+ * The spec's variables from the store, as a panel (the latest vintage of each value; for the
+ * project's own table, the table built from the raw sources as known on `asOf`, default the
+ * latest vintage). `onTable` receives the table itself (its notes say what is partial).
+ */
+export async function loadPanel(
+  store: Store,
+  spec: ModelSpec,
+  options: { asOf?: string; onTable?: (table: ModellingTable) => void } = {},
+): Promise<Panel> {
+  if (spec.source === TABLE_SOURCE) {
+    const table = await buildTable(store, { asOf: options.asOf ?? '9999-12-31' });
+    options.onTable?.(table);
+    return buildPanel(tableValues(table), spec);
+  }
   const names = [...spec.predictors, spec.outcome, spec.onset].map((v) => `${spec.source}:${v}`);
   const values = await observationsAsOf(store, { variables: names, asOf: '9999-12-31' });
   const prefix = spec.source.length + 1;
@@ -207,6 +232,35 @@ export async function walkForward(
       throw new InputError((error as Error).message);
     }
   });
+}
+
+/** A forecast row with its interval (probabilities; null where the refits could not score it). */
+export interface IntervalForecastRow extends NamedForecastRow {
+  low: number | null;
+  high: number | null;
+}
+
+/**
+ * The forecasts of one origin with their 80 % intervals (see `riskIntervals`: the model
+ * refitted on countries resampled with replacement, at the settings the forecast chose).
+ */
+export function withIntervals(
+  panel: Panel,
+  spec: ModelSpec,
+  result: OriginForecast,
+  named: readonly NamedForecastRow[],
+): IntervalForecastRow[] {
+  let intervals: Map<string, RiskInterval>;
+  try {
+    intervals = riskIntervals(panel, spec, result.model, result.origin);
+  } catch (error) {
+    throw new InputError(`interval of origin ${result.origin}: ${(error as Error).message}`);
+  }
+  return named.map((r) => ({
+    ...r,
+    low: intervals.get(r.countryId)?.low ?? null,
+    high: intervals.get(r.countryId)?.high ?? null,
+  }));
 }
 
 /** Adds COW codes and names to forecasts. */

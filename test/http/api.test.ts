@@ -258,7 +258,7 @@ onEveryStore('HTTP API', (target) => {
       origin: number;
       topN: number;
       forecasts: { countryId: string; rank: number; risk: number; top: boolean }[];
-    }>(await app.inject({ url: '/api/v1/forecasts?origin=2012' }));
+    }>(await app.inject({ url: '/api/v1/forecasts?origin=2012&spec=ewp-reference' }));
     assert.equal(f.origin, 2012);
     assert.equal(f.forecasts.length, f.topN);
     assert.ok(f.forecasts.every((r) => r.top && r.risk > 0 && r.risk < 1));
@@ -267,7 +267,9 @@ onEveryStore('HTTP API', (target) => {
       'Sudan among the first ten',
     );
     const e = json<{ countryId: string; origin: number; previousOrigin: number; terms: unknown[] }>(
-      await app.inject({ url: '/api/v1/forecasts/explain?country=sdn&origin=2012' }),
+      await app.inject({
+        url: '/api/v1/forecasts/explain?country=sdn&origin=2012&spec=ewp-reference',
+      }),
     );
     assert.equal(e.previousOrigin, 2011);
     assert.ok(e.terms.length > 5);

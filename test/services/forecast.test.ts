@@ -18,7 +18,7 @@ import { loadCountryRegistry } from '../../src/services/countries.js';
 import { openStore } from '../../src/services/context.js';
 import { evaluateForecastFiles } from '../../src/services/forecast-evaluation.js';
 import {
-  DEFAULT_SPEC,
+  REFERENCE_SPEC,
   fitModel,
   forecastsToCsv,
   loadModelSpec,
@@ -46,7 +46,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** A spec file in the temp folder: the reference with `changes`, for bad-input tests. */
 function specFile(name: string, changes: (spec: Record<string, unknown>) => void): string {
   const spec = JSON.parse(
-    readFileSync(join(here, '..', '..', 'content', 'models', `${DEFAULT_SPEC}.json`), 'utf8'),
+    readFileSync(join(here, '..', '..', 'content', 'models', `${REFERENCE_SPEC}.json`), 'utf8'),
   ) as Record<string, unknown>;
   changes(spec);
   const file = join(dir, `${name}.json`);
@@ -62,7 +62,7 @@ onEveryStore('forecast on the EWP development data', (target) => {
   before(async () => {
     store = await target.fresh();
     for (const path of [PREDICTORS, BASE]) await importFile(store, registry, { path, now: NOW });
-    spec = await loadModelSpec(DEFAULT_SPEC, store);
+    spec = await loadModelSpec(REFERENCE_SPEC, store);
     panel = await loadPanel(store, spec);
   });
   after(async () => {
@@ -188,6 +188,8 @@ describe('lens forecast (command line, SQLite)', () => {
     const run = await lens(
       'forecast',
       'walk-forward',
+      '--spec',
+      REFERENCE_SPEC,
       '--from',
       '2012',
       '--to',
@@ -207,6 +209,8 @@ describe('lens forecast (command line, SQLite)', () => {
     const run = await lens(
       'forecast',
       'fit',
+      '--spec',
+      REFERENCE_SPEC,
       '--train-to',
       '2010',
       '--format',

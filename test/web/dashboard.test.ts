@@ -168,7 +168,7 @@ describe('dashboard in Chromium', { skip }, () => {
     assert.ok((await page.locator('#trends figure[role="img"] svg').count()) >= 1);
     assert.match(
       await page.locator('#trends .forecast-line').innerText(),
-      /Forecast from \d{4}: \d+\.\d% probability/,
+      /Forecast from 20[2-9]\d: \d+\.\d% probability .*\(80% interval \d+\.\d%–\d+\.\d%\)/,
     );
     assert.match(
       await page.locator('#escalation .stage-line').innerText(),

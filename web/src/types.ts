@@ -103,6 +103,9 @@ export interface ForecastRow {
   ccode: number | null;
   name: string;
   risk: number;
+  /** The 80 % interval of the risk (null where it could not be computed). */
+  low?: number | null;
+  high?: number | null;
   rank: number;
   top?: boolean;
 }
@@ -113,6 +116,8 @@ export interface ForecastReport {
   origin: number;
   horizonYears: number;
   topN: number;
+  /** Coverage of each forecast's interval (0.8). */
+  intervalLevel?: number;
   trainedTo?: number;
   forecasts: ForecastRow[];
 }

@@ -17,7 +17,11 @@ import {
   modelSummary,
   nameForecasts,
   walkForward,
+  withIntervals,
 } from '../../services/forecast.js';
+import { INTERVAL_LEVEL } from '../../core/forecast/intervals.js';
+import { buildTable, compareWithPrepared, tableToCsv } from '../../services/forecast-table.js';
+import type { TableNote } from '../../core/forecast/table.js';
 import type { FittedModel } from '../../core/forecast/models.js';
 import { panelYears } from '../../core/forecast/dataset.js';
 import { FORMATS, print, render } from '../output.js';
@@ -30,6 +34,12 @@ function out(text: string): void {
   print(text);
 }
 
+function isoDate(v: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
+    throw new InvalidArgumentError('--as-of must be a date (YYYY-MM-DD)');
+  return v;
+}
+
 function year(name: string) {
   return (v: string): number => {
     if (!/^\d{4}$/.test(v)) throw new InvalidArgumentError(`${name} must be a year (YYYY)`);
@@ -37,6 +47,8 @@ function year(name: string) {
   };
 }
 
+const f4 = (v: number | null | undefined) =>
+  v === null || v === undefined || Number.isNaN(v) ? '' : v.toFixed(4);
 const f3 = (v: number | null | undefined) =>
   v === null || v === undefined || Number.isNaN(v) ? '' : v.toFixed(3);
 const pct = (v: number | null | undefined) =>
@@ -139,6 +151,62 @@ export function registerForecastCommands(program: Command, db: Db): void {
     );
 
   forecast
+    .command('table')
+    .description(
+      "the project's own modelling table from the raw sources in the store, as known on a date; --compare checks it against the EWP prepared table",
+    )
+    .option('--as-of <date>', 'ISO date: values public by then (default: today)', isoDate)
+    .option('--out <file>', 'CSV to write: country_id,year, then the predictors and outcomes')
+    .option(
+      '--compare',
+      'compare with the EWP prepared table on every country-year both have (per column: share equal, correlation)',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .action(async (opts: { asOf?: string; out?: string; compare?: boolean; format: Format }) => {
+      const { table, comparison } = await withStore(db(), async (store) => {
+        const table = await buildTable(store, { asOf: opts.asOf });
+        const comparison = opts.compare
+          ? await compareWithPrepared(store, table, opts.asOf)
+          : undefined;
+        return { table, comparison };
+      });
+      if (opts.out) await writeFile(opts.out, tableToCsv(table));
+      const summary = {
+        asOf: opts.asOf ?? new Date().toISOString().slice(0, 10),
+        rows: table.rows.length,
+        firstYear: table.firstYear,
+        lastYear: table.lastYear,
+        episodesCodedTo: table.episodesCodedTo,
+        sourceEnds: table.sourceEnds,
+        notes: table.notes,
+        ...(opts.out ? { out: opts.out } : {}),
+        ...(comparison ? { comparison } : {}),
+      };
+      if (opts.format === 'json') return out(JSON.stringify(summary, null, 2));
+      out(
+        `modelling table: ${table.rows.length} country-years, ${table.firstYear}-${table.lastYear}; episode list coded to ${table.episodesCodedTo}${opts.out ? `; written to ${opts.out}` : ''}`,
+      );
+      for (const n of table.notes)
+        out(
+          `  note: ${n.message}${n.countries ? ` (${n.countries.slice(0, 10).join(', ')}${n.countries.length > 10 ? ', …' : ''})` : ''}`,
+        );
+      if (!comparison) return;
+      out(
+        `\nagainst the EWP prepared table: ${comparison.countryYears} country-years in both (${comparison.onlyThere} only there, ${comparison.onlyHere} only here)`,
+      );
+      out(
+        render(opts.format, comparison, comparison.columns, [
+          { header: 'column', value: (c) => c.column },
+          { header: 'shared', value: (c) => c.shared, right: true },
+          { header: 'equal', value: (c) => pct(c.shareEqual), right: true },
+          { header: 'correlation', value: (c) => f4(c.correlation), right: true },
+          { header: 'missing here', value: (c) => c.missingHere, right: true },
+          { header: 'missing there', value: (c) => c.missingThere, right: true },
+        ]),
+      );
+    });
+
+  forecast
     .command('run')
     .description(
       'the forecast list of one origin year (default: the latest with data), top N marked',
@@ -157,17 +225,22 @@ export function registerForecastCommands(program: Command, db: Db): void {
         workers?: number;
       }) => {
         const registry = loadCountryRegistry();
+        let notes: TableNote[] | undefined;
+        let lastKnown: number | undefined;
         const { spec, rows, origin, model } = await withPool(opts.workers, (pool) =>
           withStore(db(), async (store) => {
             const spec = await loadModelSpec(opts.spec, store);
-            const panel = await loadPanel(store, spec);
+            const panel = await loadPanel(store, spec, { onTable: (t) => (notes = t.notes) });
             const origin = opts.origin ?? panelYears(panel).last;
             const [result] = await walkForward(panel, spec, { from: origin, to: origin, pool });
+            for (let i = 0; i < panel.rows; i++)
+              if (!Number.isNaN(panel.y[i]!) && panel.years[i]! <= result!.model.trainedTo)
+                lastKnown = Math.max(lastKnown ?? -Infinity, panel.years[i]!);
             return {
               spec,
               origin,
               model: result!.model,
-              rows: nameForecasts(registry, [result!]),
+              rows: withIntervals(panel, spec, result!, nameForecasts(registry, [result!])),
             };
           }),
         );
@@ -180,13 +253,15 @@ export function registerForecastCommands(program: Command, db: Db): void {
           origin,
           horizonYears: spec.horizonYears,
           topN: spec.topN,
+          intervalLevel: INTERVAL_LEVEL,
           model: modelSummary(model),
           trainedTo: model.trainedTo,
           forecasts: shown,
+          ...(notes ? { dataNotes: notes } : {}),
         };
         if (opts.format === 'table')
           out(
-            `${spec.id}: risk of a new mass killing in ${origin + 1}-${origin + spec.horizonYears}, model trained on outcomes to ${model.trainedTo}`,
+            `${spec.id}: risk of a new mass killing in ${origin + 1}-${origin + spec.horizonYears}, model trained on outcomes to ${model.trainedTo}${lastKnown !== undefined && lastKnown < model.trainedTo ? ` (known to ${lastKnown})` : ''}`,
           );
         out(
           render(opts.format, data, shown, [
@@ -194,9 +269,18 @@ export function registerForecastCommands(program: Command, db: Db): void {
             { header: 'country', value: (r) => r.name },
             { header: 'ccode', value: (r) => r.ccode, right: true },
             { header: 'risk', value: (r) => pct(r.risk), right: true },
+            {
+              header: '80% interval',
+              value: (r) => (r.low === null ? '' : `${pct(r.low)}-${pct(r.high)}`),
+              right: true,
+            },
             { header: `top ${spec.topN}`, value: (r) => (r.top ? '*' : '') },
           ]),
         );
+        if (opts.format === 'table' && notes?.length) {
+          out('\nthe modelling table is partial:');
+          for (const n of notes) out(`  ${n.message}`);
+        }
       },
     );
 
@@ -339,10 +423,17 @@ export function registerForecastCommands(program: Command, db: Db): void {
               value: (s) => (s.brier === null ? '' : s.brier.toFixed(4)),
               right: true,
             },
+            {
+              header: 'ECE (2-yr)',
+              value: (s) => (s.ece === null ? '' : s.ece.toFixed(4)),
+              right: true,
+            },
           ]),
         );
         for (const s of report.systems) {
-          out(`\ncalibration of ${s.file} (two-year outcome, by decile of risk):`);
+          out(
+            `\ncalibration of ${s.file} (two-year outcome, by decile of risk; expected calibration error ${s.ece === null ? 'n/a' : s.ece.toFixed(4)}):`,
+          );
           out(
             render('table', s.calibration, s.calibration, [
               { header: 'decile', value: (c) => c.decile, right: true },

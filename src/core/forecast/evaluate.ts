@@ -112,6 +112,11 @@ export interface SystemEvaluation {
   /** Brier score of the two-year forecasts against the two-year outcome. */
   brier: number | null;
   calibration: { decile: number; count: number; meanPredicted: number; observed: number }[];
+  /**
+   * Expected calibration error of the two-year outcome: the mean over forecasts of
+   * |mean risk − observed share| of their decile (0: calibrated); null without forecasts.
+   */
+  ece: number | null;
 }
 
 /** Forecasts of several systems evaluated on exactly the same country-years. */
@@ -188,6 +193,7 @@ export function evaluateForecasts(
       topShare,
       brier: two.length ? brierScore(risks, outcome) : null,
       calibration: two.length ? calibrationByDecile(risks, outcome) : [],
+      ece: two.length ? expectedCalibrationError(calibrationByDecile(risks, outcome)) : null,
     };
   });
   return {
@@ -222,4 +228,13 @@ function topShareOf(
     });
   }
   return onsets ? hits / onsets : null;
+}
+
+/** The expected calibration error of deciles: their |mean risk − observed| weighted by size. */
+export function expectedCalibrationError(
+  deciles: readonly { count: number; meanPredicted: number; observed: number }[],
+): number {
+  const total = deciles.reduce((s, d) => s + d.count, 0);
+  if (total === 0) return 0;
+  return deciles.reduce((s, d) => s + d.count * Math.abs(d.meanPredicted - d.observed), 0) / total;
 }

@@ -10,7 +10,9 @@ import {
   modelSummary,
   nameForecasts,
   walkForward,
+  withIntervals,
 } from '../../services/forecast.js';
+import { INTERVAL_LEVEL } from '../../core/forecast/intervals.js';
 import type { ApiContext, Charge } from '../context.js';
 import { clientKey } from '../limits.js';
 import { countryParam } from '../params.js';
@@ -65,6 +67,11 @@ export function forecastRoutes(app: FastifyInstance, ctx: ApiContext): void {
               origin: { type: 'integer' },
               horizonYears: { type: 'integer' },
               topN: { type: 'integer' },
+              intervalLevel: {
+                type: 'number',
+                description:
+                  'coverage of each forecast interval (0.8: from the 10th to the 90th percentile of refits on resampled countries)',
+              },
               model: open(),
               trainedTo: { type: 'integer' },
               forecasts: {
@@ -75,6 +82,8 @@ export function forecastRoutes(app: FastifyInstance, ctx: ApiContext): void {
                   ccode: { type: ['integer', 'null'] },
                   name: { type: 'string' },
                   risk: { type: 'number' },
+                  low: { type: ['number', 'null'], description: 'lower end of the interval' },
+                  high: { type: ['number', 'null'], description: 'upper end of the interval' },
                   rank: { type: 'integer' },
                   top: { type: 'boolean' },
                 }),
@@ -96,7 +105,13 @@ export function forecastRoutes(app: FastifyInstance, ctx: ApiContext): void {
         charge(() =>
           ctx.fitting(async (pool) => {
             const [result] = await walkForward(panel, spec, { from: origin, to: origin, pool });
-            const rows = nameForecasts(ctx.registry, [result!]).map((r) => ({
+            const named = withIntervals(
+              panel,
+              spec,
+              result!,
+              nameForecasts(ctx.registry, [result!]),
+            );
+            const rows = named.map((r) => ({
               ...r,
               top: r.rank <= spec.topN,
             }));
@@ -105,6 +120,7 @@ export function forecastRoutes(app: FastifyInstance, ctx: ApiContext): void {
               origin,
               horizonYears: spec.horizonYears,
               topN: spec.topN,
+              intervalLevel: INTERVAL_LEVEL,
               model: modelSummary(result!.model),
               trainedTo: result!.model.trainedTo,
               forecasts: rows,

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError } from '../../../src/core/errors.js';
-import { evaluateForecasts, parseForecastCsv } from '../../../src/core/forecast/evaluate.js';
+import {
+  evaluateForecasts,
+  expectedCalibrationError,
+  parseForecastCsv,
+} from '../../../src/core/forecast/evaluate.js';
 import type { ForecastLine } from '../../../src/core/forecast/evaluate.js';
 
 const line = (origin: number, ccode: number, risk: number): ForecastLine => ({
@@ -76,6 +80,9 @@ describe('evaluateForecasts', () => {
     const [sa, sb] = report.systems;
     assert.ok(Math.abs(sa!.brier! - ((0.11 - 1) ** 2 + (0.31 - 1) ** 2) / 2) < 1e-12);
     assert.ok(Math.abs(sb!.brier! - ((0.4 - 1) ** 2 + (0.2 - 1) ** 2) / 2) < 1e-12);
+    // Both forecasts were followed by an onset: every decile observes 1.
+    assert.ok(Math.abs(sa!.ece! - (0.89 + 0.69) / 2) < 1e-12);
+    assert.ok(Math.abs(sb!.ece! - (0.6 + 0.8) / 2) < 1e-12);
     // a: 2001 scores 0.11 (onset), 0.31, 0.41; 2002 scores 0.12, 0.22, 0.32 (onset).
     // Onset 1 outscores none of the 4 non-onsets, onset 3 outscores 0.11, 0.12, 0.22.
     assert.ok(Math.abs(sa!.auc! - 3 / 8) < 1e-12);
@@ -142,5 +149,16 @@ describe('parseForecastCsv', () => {
       { line: 3 },
       /a second forecast for ccode 2 at origin 2012/,
     );
+  });
+});
+
+describe('expected calibration error', () => {
+  it('weights each decile by its forecasts', () => {
+    const ece = expectedCalibrationError([
+      { count: 30, meanPredicted: 0.01, observed: 0 },
+      { count: 10, meanPredicted: 0.2, observed: 0.1 },
+    ]);
+    assert.ok(Math.abs(ece - (30 * 0.01 + 10 * 0.1) / 40) < 1e-12);
+    assert.equal(expectedCalibrationError([]), 0);
   });
 });

@@ -321,7 +321,7 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
             { class: 'forecast-line' },
             forecast.ok
               ? own
-                ? `Forecast from ${forecast.f.origin}: ${percent(own.risk)} probability of a new mass killing in ${forecast.f.origin + 1}–${forecast.f.origin + forecast.f.horizonYears} (rank ${own.rank} of ${forecast.f.forecasts.length}).`
+                ? `Forecast from ${forecast.f.origin}: ${percent(own.risk)} probability of a new mass killing in ${forecast.f.origin + 1}–${forecast.f.origin + forecast.f.horizonYears}${own.low != null && own.high != null ? ` (${Math.round((forecast.f.intervalLevel ?? 0.8) * 100)}% interval ${percent(own.low)}–${percent(own.high)})` : ''} (rank ${own.rank} of ${forecast.f.forecasts.length}).`
                 : `No forecast for ${name} in the model of ${forecast.f.origin}.`
               : `Forecast: ${explain(forecast.error).message}`,
           ),
