@@ -172,3 +172,70 @@ export function capacityGaps(
   }
   return { gaps, matrix };
 }
+
+/**
+ * Who coordinates with whom, from the capacity map's `links`: the coordination pairs (an
+ * actor linking to another; `mutual` when both name each other), actors nobody links to and
+ * who link to nobody (`isolated`), links naming an actor the map does not hold (`unknown`),
+ * and measures that several committed actors cover without any of them coordinating with
+ * another (`uncoordinated`; only for the given needs, when given: per measure and place).
+ */
+export interface LinkReport {
+  pairs: { a: string; b: string; mutual: boolean }[];
+  isolated: string[];
+  unknown: { actorId: string; linked: string }[];
+  uncoordinated: { measureId: string; countries: string[]; actors: string[] }[];
+}
+
+/** The link analysis of a capacity map (see `LinkReport`); ids sorted. */
+export function analyseLinks(
+  actors: readonly CapacityActor[],
+  needs: readonly Need[] = [],
+): LinkReport {
+  const ids = new Set(actors.map((a) => a.id));
+  const named = new Set<string>();
+  const linked = new Set<string>();
+  const unknown: LinkReport['unknown'] = [];
+  for (const a of actors)
+    for (const l of a.links) {
+      if (!ids.has(l)) unknown.push({ actorId: a.id, linked: l });
+      named.add(`${a.id}|${l}`);
+      linked.add(a.id).add(l);
+    }
+  const pairs = new Map<string, LinkReport['pairs'][number]>();
+  for (const key of named) {
+    const [a, b] = key.split('|') as [string, string];
+    if (!ids.has(b)) continue;
+    const [x, y] = [a, b].sort() as [string, string];
+    pairs.set(`${x}|${y}`, { a: x, b: y, mutual: named.has(`${b}|${a}`) });
+  }
+  const coordinate = (x: string, y: string) => named.has(`${x}|${y}`) || named.has(`${y}|${x}`);
+  const uncoordinated = new Map<string, { countries: Set<string>; actors: Set<string> }>();
+  for (const n of needs) {
+    const committed = providers(actors, n.measureId, n.place)
+      .filter((p) => isCommitted(p.commitment))
+      .map((p) => p.actorId);
+    const distinct = [...new Set(committed)];
+    if (distinct.length < 2) continue;
+    if (distinct.some((x, i) => distinct.slice(i + 1).some((y) => coordinate(x, y)))) continue;
+    const row = uncoordinated.get(n.measureId) ?? { countries: new Set(), actors: new Set() };
+    row.countries.add(n.countryId);
+    for (const id of distinct) row.actors.add(id);
+    uncoordinated.set(n.measureId, row);
+  }
+  return {
+    pairs: [...pairs.values()].sort((p, q) => p.a.localeCompare(q.a) || p.b.localeCompare(q.b)),
+    isolated: actors
+      .map((a) => a.id)
+      .filter((id) => !linked.has(id))
+      .sort(),
+    unknown,
+    uncoordinated: [...uncoordinated.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([measureId, r]) => ({
+        measureId,
+        countries: [...r.countries].sort(),
+        actors: [...r.actors].sort(),
+      })),
+  };
+}
