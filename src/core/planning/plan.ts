@@ -464,7 +464,8 @@ function balance(measures: readonly PlannedMeasure[], mode: PlanMode): string[] 
 function unjudged(input: PlanInput): PlanInput {
   const { facts, situation } = input;
   const j = facts.stageJudgement;
-  const { stageJudgement: _, ...rest } = facts;
+  const rest: CountryFacts = { ...facts };
+  delete rest.stageJudgement;
   const computedFacts: CountryFacts =
     j && facts.escalation
       ? {
@@ -479,7 +480,8 @@ function unjudged(input: PlanInput): PlanInput {
           },
         }
       : rest;
-  const { override: __, ...computedSituation } = situation;
+  const computedSituation: Situation = { ...situation };
+  delete computedSituation.override;
   return {
     ...input,
     facts: computedFacts,

@@ -390,6 +390,7 @@ function measure(
     'summary',
     'answers',
     'fits',
+    'aim',
     'backfires',
     'deliveredBy',
     'timeToEffect',
@@ -397,7 +398,6 @@ function measure(
     'tensions',
     'sideEffects',
     'cases',
-    'aim',
   ]);
   const id = r.text(m, 'id', path, ID);
   const aim = m.aim === undefined ? undefined : r.choice(m, 'aim', path, MEASURE_AIMS);
