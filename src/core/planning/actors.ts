@@ -42,6 +42,12 @@ export const DISCRIMINATED_GROUPS = 0.05;
 /** Named perpetrators and groups listed at most. */
 export const MAX_ACTORS = 6;
 
+/**
+ * Affiliations of victims that name a state or armed body (event data record the officials,
+ * soldiers and coalition staff killed): victims, but not a group at risk of atrocities.
+ */
+const ARMED_OR_STATE = /\b(military|police|armed) forces\b|\bgovernment of\b|\bcoalition\b|\bforces of\b/i;
+
 const RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
 
 function strongest(a: Confidence, b: Confidence): Confidence {
@@ -121,7 +127,7 @@ export function identifyActors(facts: CountryFacts): PlanActors {
         confidence: byEvents(n.events),
       });
   }
-  for (const t of facts.targets ?? [])
+  for (const t of (facts.targets ?? []).filter((x) => !ARMED_OR_STATE.test(x.group)))
     merge(protect, t.group, {
       group: t.group,
       evidence: [

@@ -208,16 +208,16 @@ function chooseLead(
   if (oneSided.length > 0) signs.push('one-sided killing of civilians');
   if (facts.perpetrators.some((p) => p.type === 'state-forces' && p.events > 0) && !war)
     signs.push('attacks on civilians by state forces');
-  if (war || e?.stage === 'violence') {
+  if (war) {
     if (signs.length === 0)
       return {
         lead: 'conflict',
         reason:
-          'a war or violence is under way and the atrocity risk follows from it: conflict prevention leads, with escalation prevention to keep armed actors from turning on civilians',
+          'a war is under way and the atrocity risk follows from it: conflict prevention leads, with escalation prevention to keep armed actors from turning on civilians',
       };
     return {
       lead: 'both',
-      reason: `a war or violence is under way and there are signs of atrocities beyond it (${signs.join('; ')}): conflict and atrocity prevention with equal weight`,
+      reason: `a war is under way and there are signs of atrocities beyond it (${signs.join('; ')}): conflict and atrocity prevention with equal weight`,
     };
   }
   return {
@@ -240,7 +240,12 @@ function chooseMode(
       mode: 'atrocity-prevention-first',
       reason: `structural tier ${facts.structural?.tier ?? 'not assessed'} and atrocities imminent: a narrow, deep plan of direct and escalation measures`,
     };
-  if (e?.imminent || e?.stage === 'violence' || situation.primary === 'armed-conflict')
+  // Violence in a country of low structural risk and at peace (riots, clashes) calls for
+  // direct measures, not for protection forces.
+  const tier = facts.structural?.tier;
+  const lowRisk = tier === 'negligible' || tier === 'low';
+  const violence = e?.stage === 'violence' && !lowRisk;
+  if (e?.imminent || violence || situation.primary === 'armed-conflict')
     return {
       mode: 'escalation',
       reason: e?.imminent
@@ -248,6 +253,11 @@ function chooseMode(
         : e?.stage === 'violence'
           ? 'early violence under way: keep armed actors from turning on civilians'
           : 'armed conflict under way: keep armed actors from turning on civilians',
+    };
+  if (e?.stage === 'violence')
+    return {
+      mode: 'direct',
+      reason: `violence under way, but structural risk ${tier} and no war: direct measures to stop it spreading`,
     };
   if (e?.stage === 'crisis' || e?.stage === 'mobilisation')
     return { mode: 'direct', reason: `escalation stage ${e.stage}: act before violence starts` };
