@@ -6,7 +6,7 @@ import { addDays } from '../core/escalation/dates.js';
 import { parseAsOf, yearOf } from '../core/frameworks/as-of.js';
 import type { Tier } from '../core/frameworks/types.js';
 import type { CapacityActor, Need } from '../core/planning/capacity.js';
-import { capacityGaps } from '../core/planning/capacity.js';
+import { analyseLinks, capacityGaps } from '../core/planning/capacity.js';
 import type {
   CountryFacts,
   EpisodeFact,
@@ -18,7 +18,7 @@ import type {
 import { planStage } from '../core/planning/facts.js';
 import { MAX_AGE_YEARS } from '../core/planning/situation.js';
 import type { Plan } from '../core/planning/plan.js';
-import { buildPlan } from '../core/planning/plan.js';
+import { buildPlan, NO_CAPACITY_MAP } from '../core/planning/plan.js';
 import type { Region } from '../core/planning/regions.js';
 import { regionOfCow } from '../core/planning/regions.js';
 import type { Situation, SituationOverride } from '../core/planning/situation.js';
@@ -477,6 +477,7 @@ export async function gapReport(
     })),
   );
   const { gaps, matrix } = capacityGaps(content.actors, needs);
+  const links = analyseLinks(content.actors, needs);
   return {
     asOf: plans[0]?.facts.asOf ?? null,
     scope: options.region ?? (options.countryIds?.join(',') || 'world'),
@@ -489,6 +490,8 @@ export async function gapReport(
     })),
     gaps,
     matrix,
+    links,
+    ...(content.actors.length === 0 ? { note: NO_CAPACITY_MAP } : {}),
   };
 }
 
