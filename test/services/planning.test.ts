@@ -125,6 +125,13 @@ onEveryStore('plans, needs and capacity on real data', (target) => {
         p.plan.measures.length >= 3,
         `${p.plan.countryId} has ${p.plan.measures.length} measures`,
       );
+    // Atrocity prevention first is sparing: a few of the countries with imminence flags.
+    const first = plans.filter((p) => p.plan.lead === 'atrocity').map((p) => p.plan.countryId);
+    const imminent = plans.filter((p) => p.plan.risk.imminent).length;
+    assert.ok(first.includes('mmr'), first.join(', '));
+    assert.ok(first.length <= 5 && first.length < imminent, `${first.length} of ${imminent}`);
+    for (const p of plans)
+      assert.equal(p.plan.mode === 'atrocity-prevention-first', p.plan.lead === 'atrocity');
     const modes = new Set(plans.map((p) => p.plan.mode));
     assert.deepEqual([...modes].sort(), [
       'atrocity-prevention-first',
@@ -393,6 +400,7 @@ onEveryStore('plans, needs and capacity on real data', (target) => {
     assert.ok(needed.includes('accountability-signalling'));
     const accountability = report.matrix.find((m) => m.measureId === 'accountability-signalling')!;
     assert.equal(accountability.covered, 1, 'the example map covers it');
+    assert.ok(!gapIds.includes('accountability-signalling'));
     assert.equal(
       accountability.byActor['test-monitors'],
       undefined,

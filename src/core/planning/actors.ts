@@ -46,7 +46,8 @@ export const MAX_ACTORS = 6;
  * Affiliations of victims that name a state or armed body (event data record the officials,
  * soldiers and coalition staff killed): victims, but not a group at risk of atrocities.
  */
-const ARMED_OR_STATE = /\b(military|police|armed) forces\b|\bgovernment of\b|\bcoalition\b|\bforces of\b/i;
+const ARMED_OR_STATE =
+  /\b(military|police|armed) forces\b|\bgovernment of\b|\bcoalition\b|\bforces of\b/i;
 
 const RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
 

@@ -129,7 +129,12 @@ describe('plans', () => {
     const p = plan({
       ...structural,
       perpetrators: [
-        { type: 'state-forces', events: 9, deaths: 80, names: [{ name: 'Army', events: 9, deaths: 80 }] },
+        {
+          type: 'state-forces',
+          events: 9,
+          deaths: 80,
+          names: [{ name: 'Army', events: 9, deaths: 80 }],
+        },
         { type: 'rebels', events: 1, deaths: 2 },
       ],
       structural: { ...structural.structural!, tier: 'extreme' },
