@@ -39,7 +39,7 @@ export function planToMarkdown(plan: Plan): string {
     `## Lead: ${plan.lead === 'both' ? 'conflict and atrocity prevention' : `${plan.lead} prevention`}`,
     '',
   );
-  lines.push(`${plan.leadReason}.`, '');
+  lines.push(`${plan.leadReason.charAt(0).toUpperCase()}${plan.leadReason.slice(1)}.`, '');
   if (plan.judgement) {
     const j = plan.judgement;
     const who = [
