@@ -187,6 +187,30 @@ export interface LinkReport {
   uncoordinated: { measureId: string; countries: string[]; actors: string[] }[];
 }
 
+const linkSets = new WeakMap<readonly CapacityActor[], ReadonlySet<string>>();
+
+/**
+ * Whether two actors coordinate: either names the other in its `links`. The map's links are
+ * indexed once per actors array (plans of every country share one).
+ */
+export function coordinate(actors: readonly CapacityActor[], x: string, y: string): boolean {
+  let named = linkSets.get(actors);
+  if (!named) {
+    named = new Set(actors.flatMap((a) => a.links.map((l) => `${a.id}|${l}`)));
+    linkSets.set(actors, named);
+  }
+  return named.has(`${x}|${y}`) || named.has(`${y}|${x}`);
+}
+
+/** Whether several distinct actors are listed and none coordinates with another. */
+export function uncoordinated(actors: readonly CapacityActor[], ids: readonly string[]): boolean {
+  const distinct = [...new Set(ids)];
+  return (
+    distinct.length >= 2 &&
+    !distinct.some((x, i) => distinct.slice(i + 1).some((y) => coordinate(actors, x, y)))
+  );
+}
+
 /** The link analysis of a capacity map (see `LinkReport`); ids sorted. */
 export function analyseLinks(
   actors: readonly CapacityActor[],
@@ -209,19 +233,16 @@ export function analyseLinks(
     const [x, y] = [a, b].sort() as [string, string];
     pairs.set(`${x}|${y}`, { a: x, b: y, mutual: named.has(`${b}|${a}`) });
   }
-  const coordinate = (x: string, y: string) => named.has(`${x}|${y}`) || named.has(`${y}|${x}`);
-  const uncoordinated = new Map<string, { countries: Set<string>; actors: Set<string> }>();
+  const apart = new Map<string, { countries: Set<string>; actors: Set<string> }>();
   for (const n of needs) {
     const committed = providers(actors, n.measureId, n.place)
       .filter((p) => isCommitted(p.commitment))
       .map((p) => p.actorId);
-    const distinct = [...new Set(committed)];
-    if (distinct.length < 2) continue;
-    if (distinct.some((x, i) => distinct.slice(i + 1).some((y) => coordinate(x, y)))) continue;
-    const row = uncoordinated.get(n.measureId) ?? { countries: new Set(), actors: new Set() };
+    if (!uncoordinated(actors, committed)) continue;
+    const row = apart.get(n.measureId) ?? { countries: new Set(), actors: new Set() };
     row.countries.add(n.countryId);
-    for (const id of distinct) row.actors.add(id);
-    uncoordinated.set(n.measureId, row);
+    for (const id of committed) row.actors.add(id);
+    apart.set(n.measureId, row);
   }
   return {
     pairs: [...pairs.values()].sort((p, q) => p.a.localeCompare(q.a) || p.b.localeCompare(q.b)),
@@ -230,7 +251,7 @@ export function analyseLinks(
       .filter((id) => !linked.has(id))
       .sort(),
     unknown,
-    uncoordinated: [...uncoordinated.entries()]
+    uncoordinated: [...apart.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([measureId, r]) => ({
         measureId,

@@ -39,6 +39,8 @@ export interface PitfallContext {
   rules: readonly PitfallRuleSpec[];
   /** Measures kept out of the plan, by the pitfall whose penalty did it. */
   keptOut?: ReadonlyMap<PitfallId, readonly string[]>;
+  /** The conditions already found (`pitfallConditions`), so they are not tested twice. */
+  conditions?: ReadonlyMap<PitfallId, Evidence[]>;
 }
 
 const ARMED_PERPETRATORS = new Set(['rebels', 'political-militia', 'identity-militia']);
@@ -322,7 +324,10 @@ export function checkPitfalls(ctx: PitfallContext): PitfallWarning[] {
       ),
     ].sort();
     if (!incoherent && exposed.length + keptOut.length === 0) continue;
-    const evidence = rule.when.flatMap((t) => runTest(t, ctx));
+    const evidence =
+      !incoherent && ctx.conditions
+        ? (ctx.conditions.get(rule.id) ?? [])
+        : rule.when.flatMap((t) => runTest(t, ctx));
     if (evidence.length === 0) continue;
     out.push({
       id: rule.id,

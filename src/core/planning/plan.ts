@@ -3,7 +3,7 @@ import type { Tier } from '../frameworks/types.js';
 import type { PlanActors } from './actors.js';
 import { identifyActors } from './actors.js';
 import type { CapacityActor, Place, Provider } from './capacity.js';
-import { analyseLinks, covers, isCommitted, providers } from './capacity.js';
+import { covers, isCommitted, providers, uncoordinated } from './capacity.js';
 import type { CountryFacts, Evidence } from './facts.js';
 import { planStage } from './facts.js';
 import type { PitfallWarning } from './pitfalls.js';
@@ -266,14 +266,27 @@ function chooseMode(
 
 type Ranked = PlannedMeasure & { excluded?: string; penalties: Map<PitfallId, number> };
 
+const lessonIndex = new WeakMap<readonly LessonCase[], Map<string, LessonCase>>();
+
+/** The lessons by id, indexed once per library (plans of every country share one). */
+function lessonsById(lessons: readonly LessonCase[]): Map<string, LessonCase> {
+  let byId = lessonIndex.get(lessons);
+  if (!byId) {
+    byId = new Map(lessons.map((c) => [c.id, c]));
+    lessonIndex.set(lessons, byId);
+  }
+  return byId;
+}
+
 function lessonPoints(
   m: Measure,
   input: PlanInput,
   stage: PlanStage,
 ): { points: number; note: string; shown: PlannedMeasure['lessons'] } {
+  if (m.cases.length === 0) return { points: 0, note: 'no earlier case', shown: [] };
   const w = input.ranking.lessons;
   const year = Number(input.facts.asOf.slice(0, 4));
-  const byId = new Map(input.lessons.map((c) => [c.id, c]));
+  const byId = lessonsById(input.lessons);
   let points = 0;
   const notes: string[] = [];
   const shown: PlannedMeasure['lessons'] = [];
@@ -531,12 +544,14 @@ function plan(input: PlanInput): Plan {
   const proposed = measures.map((m) => byId.get(m.id)!);
   const cleaned = measures.map(({ excluded: _, penalties: __, ...m }) => m);
   const known = input.actors.length > 0;
-  const links = known
-    ? analyseLinks(
-        input.actors,
-        cleaned.map((m) => ({ measureId: m.id, countryId: facts.countryId, place })),
-      ).uncoordinated.map(({ measureId, actors: a }) => ({ measureId, actors: a }))
-    : [];
+  const links = cleaned
+    .map((m) => ({
+      measureId: m.id,
+      actors: [
+        ...new Set(m.providers.filter((p) => isCommitted(p.commitment)).map((p) => p.actorId)),
+      ].sort(),
+    }))
+    .filter((m) => uncoordinated(input.actors, m.actors));
   return {
     countryId: facts.countryId,
     name: facts.name,
@@ -564,6 +579,7 @@ function plan(input: PlanInput): Plan {
       underWay,
       rules: input.pitfallRules,
       keptOut: keptOutBy(eligible, size),
+      conditions,
     }),
     coherence: { tensions: tensionsAmong(proposed), balance: balance(cleaned, mode) },
     capacity: known
