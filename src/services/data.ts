@@ -129,7 +129,7 @@ export function findCountry(registry: CountryRegistry, query: string, year?: num
 /**
  * A cheap fingerprint of everything derived results (assessments, forecasts, plans) depend
  * on besides events: the releases imported (observations and episodes only change by
- * import), analysts' factor overrides and situation judgements, and the capacity map. It
+ * import), analysts' factor overrides, situation and stage judgements, and the capacity map. It
  * changes whenever one of them does; a few aggregate queries, milliseconds on any store.
  */
 export async function dataVersion(store: Store): Promise<string> {
@@ -159,6 +159,14 @@ export async function dataVersion(store: Store): Promise<string> {
         .selectFrom('situation_overrides')
         .select((e) => e.fn.count('withdrawn_at').as('n'))
         .as('withdrawn_situations'),
+      eb
+        .selectFrom('stage_overrides')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_stage'),
+      eb
+        .selectFrom('stage_overrides')
+        .select((e) => e.fn.count('withdrawn_at').as('n'))
+        .as('withdrawn_stages'),
       eb
         .selectFrom('capacity_actors')
         .select((e) => e.fn.max('imported_at').as('m'))

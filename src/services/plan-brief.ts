@@ -3,8 +3,9 @@ import { isCommitted } from '../core/planning/capacity.js';
 import type { Plan } from '../core/planning/plan.js';
 
 /**
- * A plan as a country brief in Markdown, for an analyst to send: the risk, the situation, the
- * proposed measures with why and who, the pitfalls with their evidence, the coherence check.
+ * A plan as a country brief in Markdown, for an analyst to send: first whom to dissuade and
+ * whom to protect, which agenda leads and the pitfalls with their evidence; then the risk,
+ * the situation, the proposed measures with why and who, the coherence check.
  */
 
 function evidenceText(e: Evidence): string {
@@ -20,6 +21,48 @@ export function planToMarkdown(plan: Plan): string {
   const lines: string[] = [];
   const r = plan.risk;
   lines.push(`# ${plan.name}: prevention brief as of ${plan.asOf}`, '');
+  lines.push('## Who', '');
+  lines.push('Likely perpetrators, to be dissuaded:', '');
+  if (plan.actors.dissuade.length === 0) lines.push('- none identified on the data');
+  for (const a of plan.actors.dissuade)
+    lines.push(
+      `- **${a.name}** (${a.kind}; confidence ${a.confidence}): ${a.evidence.map(evidenceText).join('; ')}`,
+    );
+  lines.push('', 'Groups at risk, to be protected:', '');
+  if (plan.actors.protect.length === 0) lines.push('- none identified on the data');
+  for (const g of plan.actors.protect)
+    lines.push(
+      `- **${g.group}** (confidence ${g.confidence}): ${g.evidence.map(evidenceText).join('; ')}`,
+    );
+  lines.push(
+    '',
+    `## Lead: ${plan.lead === 'both' ? 'conflict and atrocity prevention' : `${plan.lead} prevention`}`,
+    '',
+  );
+  lines.push(`${plan.leadReason.charAt(0).toUpperCase()}${plan.leadReason.slice(1)}.`, '');
+  if (plan.judgement) {
+    const j = plan.judgement;
+    const who = [
+      j.situation
+        ? `situation ${j.situation.situation} (${j.situation.by}: ${j.situation.reason})`
+        : '',
+      j.stage ? `stage ${j.stage.stage} (${j.stage.by}: ${j.stage.reason})` : '',
+    ].filter(Boolean);
+    lines.push(
+      `Analyst judgement: ${who.join('; ')}. The data alone give lead ${j.computed.lead}, mode ${j.computed.mode}, stage ${j.computed.stage ?? 'unknown'} and first ${j.computed.measures.slice(0, 5).join(', ')}.`,
+      '',
+    );
+  }
+  lines.push('## Pitfalls', '');
+  if (plan.pitfalls.length === 0) lines.push('None of the known pitfalls applies on the data.');
+  for (const p of plan.pitfalls) {
+    lines.push(`### ${p.title}`, '', p.warning, '');
+    lines.push(`- Measures concerned: ${p.measures.join(', ') || 'none proposed'}`);
+    if (p.keptOut) lines.push(`- Kept out of the plan for this reason: ${p.keptOut.join(', ')}`);
+    lines.push(`- Evidence: ${p.evidence.map(evidenceText).join('; ')}`);
+    if (p.cases.length > 0) lines.push(`- Cases: ${p.cases.join(', ')}`);
+    lines.push('');
+  }
   lines.push('## Risk', '');
   lines.push(
     `- Structural tier: **${r.tier ?? 'not assessed'}**${r.score === null ? '' : ` (score ${r.score.toFixed(2)} of 4)`}`,
@@ -39,6 +82,9 @@ export function planToMarkdown(plan: Plan): string {
   );
   for (const f of s.findings) lines.push(`- ${f.kind}: ${f.evidence.map(evidenceText).join('; ')}`);
   lines.push('', `## Plan: ${plan.mode}`, '', plan.modeReason + '.', '');
+  if (plan.capacity.note) lines.push(`Capacity: ${plan.capacity.note}.`, '');
+  for (const u of plan.capacity.uncoordinated)
+    lines.push(`- ${u.measureId}: ${u.actors.join(', ')} cover it here without coordinating`);
   plan.measures.forEach((m, i) => {
     lines.push(
       `### ${i + 1}. ${m.title} (${m.agenda}, ${m.area}, effect in ${m.timeToEffect})`,
@@ -50,11 +96,20 @@ export function planToMarkdown(plan: Plan): string {
     ];
     lines.push(`- Answers: ${answers.join('; ')}`);
     if (m.fit.length > 0) lines.push(`- Fit: ${m.fit.join('; ')}`);
+    lines.push(
+      `- Why here: ${m.why.map((w) => `${w.part} ${w.points > 0 ? '+' : ''}${w.points} (${w.note})`).join('; ')}`,
+    );
+    if (m.targets.length > 0)
+      lines.push(
+        `- ${m.aim === 'at-risk' ? 'Protects' : m.aim === 'perpetrators' ? 'Aimed at' : 'Acts on'}: ${m.targets.join('; ')}`,
+      );
     const committed = m.providers.filter((p) => isCommitted(p.commitment));
     lines.push(
-      m.gap
-        ? `- **Capacity gap**: no actor with at least medium commitment covers it here${m.providers.length ? ` (could: ${m.providers.map((p) => `${p.name}, ${p.commitment}`).join('; ')})` : ''}`
-        : `- Who can act: ${committed.map((p) => `${p.name}${p.illustrative ? ' (illustrative)' : ''}, ${p.commitment}`).join('; ')}`,
+      !plan.capacity.map
+        ? `- Who can act: unknown (${plan.capacity.note})`
+        : m.gap
+          ? `- **Capacity gap**: no actor with at least medium commitment covers it here${m.providers.length ? ` (could: ${m.providers.map((p) => `${p.name}, ${p.commitment}`).join('; ')})` : ''}`
+          : `- Who can act: ${committed.map((p) => `${p.name}${p.illustrative ? ' (illustrative)' : ''}, ${p.commitment}`).join('; ')}`,
     );
     if (m.lessons.length > 0)
       lines.push(`- Record: ${m.lessons.map((c) => `${c.title} (${c.verdict})`).join('; ')}`);
@@ -64,13 +119,6 @@ export function planToMarkdown(plan: Plan): string {
     lines.push('### Deferred', '');
     for (const d of plan.deferred) lines.push(`- ${d.title}: ${d.reason}`);
     lines.push('');
-  }
-  lines.push('## Pitfalls', '');
-  if (plan.pitfalls.length === 0) lines.push('None of the known pitfalls applies on the data.');
-  for (const p of plan.pitfalls) {
-    lines.push(`### ${p.title}`, '', p.warning, '');
-    lines.push(`- Measures concerned: ${p.measures.join(', ')}`);
-    lines.push(`- Evidence: ${p.evidence.map(evidenceText).join('; ')}`, '');
   }
   lines.push('', '## Coherence', '');
   for (const t of plan.coherence.tensions) lines.push(`- ${t.a} and ${t.b}: ${t.note}`);

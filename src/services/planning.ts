@@ -6,21 +6,32 @@ import { addDays } from '../core/escalation/dates.js';
 import { parseAsOf, yearOf } from '../core/frameworks/as-of.js';
 import type { Tier } from '../core/frameworks/types.js';
 import type { CapacityActor, Need } from '../core/planning/capacity.js';
-import { capacityGaps } from '../core/planning/capacity.js';
+import { analyseLinks, capacityGaps } from '../core/planning/capacity.js';
 import type {
   CountryFacts,
+  EpisodeFact,
   PerpetratorFact,
   SeriesKey,
+  TargetFact,
   YearValue,
 } from '../core/planning/facts.js';
+import { planStage } from '../core/planning/facts.js';
+import { MAX_AGE_YEARS } from '../core/planning/situation.js';
 import type { Plan } from '../core/planning/plan.js';
-import { buildPlan } from '../core/planning/plan.js';
+import { buildPlan, NO_CAPACITY_MAP } from '../core/planning/plan.js';
 import type { Region } from '../core/planning/regions.js';
 import { regionOfCow } from '../core/planning/regions.js';
 import type { Situation, SituationOverride } from '../core/planning/situation.js';
 import { classifySituation } from '../core/planning/situation.js';
-import type { LessonCase, Measure, SituationKind } from '../core/planning/types.js';
-import { SITUATION_KINDS } from '../core/planning/types.js';
+import type {
+  LessonCase,
+  Measure,
+  PitfallRuleSpec,
+  PlanStage,
+  RankingWeights,
+  SituationKind,
+} from '../core/planning/types.js';
+import { PLAN_STAGES, SITUATION_KINDS } from '../core/planning/types.js';
 import type { Principal } from '../store/access.js';
 import {
   agreementsFor,
@@ -30,15 +41,20 @@ import {
   requireAction,
 } from '../store/access.js';
 import type { Store } from '../store/database.js';
+import type { Episode } from '../store/episodes-repository.js';
+import { listEpisodes } from '../store/episodes-repository.js';
 import { factsVisibleTo, loadFacts } from '../store/events-repository.js';
 import { observationsAsOf } from '../store/observations-repository.js';
 import {
   addSituationOverride,
+  addStageOverride,
   listSituationOverrides,
+  listStageOverrides,
   loadActors,
   withdrawSituationOverride,
+  withdrawStageOverride,
 } from '../store/planning-repository.js';
-import type { StoredSituationOverride } from '../store/planning-repository.js';
+import type { StoredSituationOverride, StoredStageOverride } from '../store/planning-repository.js';
 import { assessWorld, countryRef, DEFAULT_FRAMEWORK, selectCountries } from './assess.js';
 import { audited } from './audit.js';
 import { EscalationMonitor } from './escalation.js';
@@ -74,6 +90,51 @@ export const SERIES_YEARS = 10;
 
 /** Days of events before the as-of date in which attacks on civilians are counted. */
 export const ATTACK_WINDOW_DAYS = 365;
+
+/** Years after its end in which a mass-killing episode still names perpetrators and targets. */
+export const RECENT_EPISODE_YEARS = 5;
+
+/** Named perpetrators kept per actor type, and targeted groups kept, per country. */
+export const NAMES_KEPT = 5;
+
+/**
+ * The episodes of a country known on `asOf`. The episode list is coded after the fact, so an
+ * episode counts from the year after it began (as yearly sources are read); it is under way
+ * when it ends in the as-of year or later, or is open at the end of a list that reaches
+ * within `MAX_AGE_YEARS` of the as-of year; ended ones are kept for `RECENT_EPISODE_YEARS`.
+ */
+export function episodesOn(
+  episodes: readonly Episode[],
+  countryId: string,
+  asOfYear: number,
+): EpisodeFact[] {
+  const listEnd = Math.max(0, ...episodes.map((e) => Math.max(e.startYear, e.endYear ?? 0)));
+  const out: EpisodeFact[] = [];
+  for (const e of episodes) {
+    if (!e.locationCountryIds.includes(countryId) || e.startYear > asOfYear - 1) continue;
+    const underWay =
+      e.endYear === null ? listEnd >= asOfYear - MAX_AGE_YEARS : e.endYear >= asOfYear;
+    const lastYear = e.endYear ?? listEnd;
+    if (!underWay && lastYear < asOfYear - RECENT_EPISODE_YEARS) continue;
+    const [perpetrator, targets] = e.name.split(/\s+vs\.?\s+/i);
+    out.push({
+      code: e.code,
+      name: e.name.trim(),
+      stateLed: e.stateLed,
+      startYear: e.startYear,
+      endYear: e.endYear,
+      underWay,
+      perpetrator: (perpetrator ?? '').trim(),
+      targets: (targets ?? '').trim().replace(/\.$/, ''),
+    });
+  }
+  return out;
+}
+
+/** Keeps the `NAMES_KEPT` entries with most events. */
+function topByEvents<T extends { events: number }>(m: Map<string, T>): T[] {
+  return [...m.values()].sort((a, b) => b.events - a.events).slice(0, NAMES_KEPT);
+}
 
 /** The forecast of one country, when the caller has one (see `ForecastPort`). */
 export type ForecastPort = (countryId: string) => CountryFacts['forecast'] | undefined;
@@ -126,7 +187,7 @@ export async function planningFacts(
   for (const a of assessments) if (a.tier) tiers.set(a.country.id, a.tier);
   const monitor = await EscalationMonitor.open(store, { tiers: (id) => tiers.get(id) });
   const variables = Object.values(SERIES_VARIABLES).flat();
-  const [statuses, events, values] = await Promise.all([
+  const [statuses, events, values, episodes, stageJudgements] = await Promise.all([
     monitor.statusAsOf(ids, asOf, principal),
     // Attacks on civilians are counted from the events the principal may see, as the status.
     factsVisibleTo(store.db, principal).then((visible) =>
@@ -145,6 +206,8 @@ export async function planningFacts(
       fromYear: year - SERIES_YEARS,
       toYear: year,
     }),
+    listEpisodes(store),
+    stageJudgementsOn(store, principal, asOf),
   ]);
   const statusOf = new Map(statuses.map((s) => [s.countryId, s]));
   const seriesKey = new Map<string, SeriesKey>();
@@ -161,14 +224,36 @@ export async function planningFacts(
     if (!prev || v.value > prev.value)
       byYear.set(v.year, { year: v.year, value: v.value, variable: v.variable, source: v.source });
   }
-  const attacks = new Map<string, Map<string, PerpetratorFact>>();
+  type Named = { name: string; events: number; deaths: number };
+  const attacks = new Map<string, Map<string, PerpetratorFact & { byName: Map<string, Named> }>>();
+  const targeted = new Map<string, Map<string, TargetFact>>();
   for (const e of events) {
-    if (!e.civilianTargeted || !e.actor1Type) continue;
-    const perCountry = attacks.get(e.countryId) ?? new Map<string, PerpetratorFact>();
+    if (!e.civilianTargeted) continue;
+    if (e.targetGroup) {
+      const perCountry = targeted.get(e.countryId) ?? new Map<string, TargetFact>();
+      targeted.set(e.countryId, perCountry);
+      const t = perCountry.get(e.targetGroup) ?? { group: e.targetGroup, events: 0, deaths: 0 };
+      t.events += 1;
+      t.deaths += e.deathsBest ?? 0;
+      perCountry.set(e.targetGroup, t);
+    }
+    if (!e.actor1Type) continue;
+    const perCountry = attacks.get(e.countryId) ?? new Map();
     attacks.set(e.countryId, perCountry);
-    const p = perCountry.get(e.actor1Type) ?? { type: e.actor1Type, events: 0, deaths: 0 };
+    const p = perCountry.get(e.actor1Type) ?? {
+      type: e.actor1Type,
+      events: 0,
+      deaths: 0,
+      byName: new Map<string, Named>(),
+    };
     p.events += 1;
     p.deaths += e.deathsBest ?? 0;
+    if (e.actor1Name) {
+      const n = p.byName.get(e.actor1Name) ?? { name: e.actor1Name, events: 0, deaths: 0 };
+      n.events += 1;
+      n.deaths += e.deathsBest ?? 0;
+      p.byName.set(e.actor1Name, n);
+    }
     perCountry.set(e.actor1Type, p);
   }
   return countries.map((c) => {
@@ -177,7 +262,9 @@ export async function planningFacts(
     const s = statusOf.get(c.id);
     const perCountry = series.get(c.id) ?? {};
     const forecast = options.forecast?.(c.id);
-    return {
+    const countryEpisodes = episodesOn(episodes, c.id, year);
+    const targets = targeted.get(c.id);
+    const facts: CountryFacts = {
       countryId: c.id,
       name: c.name,
       ...(ref.iso3 ? { iso3: ref.iso3 } : {}),
@@ -221,7 +308,11 @@ export async function planningFacts(
             })),
           }
         : null,
-      perpetrators: [...(attacks.get(c.id)?.values() ?? [])].sort((x, y) => y.events - x.events),
+      perpetrators: [...(attacks.get(c.id)?.values() ?? [])]
+        .sort((x, y) => y.events - x.events)
+        .map(({ byName, ...p }) => (byName.size > 0 ? { ...p, names: topByEvents(byName) } : p)),
+      ...(targets ? { targets: topByEvents(targets) } : {}),
+      ...(countryEpisodes.length > 0 ? { episodes: countryEpisodes } : {}),
       series: Object.fromEntries(
         Object.entries(perCountry).map(([k, m]) => [
           k,
@@ -230,7 +321,49 @@ export async function planningFacts(
       ),
       ...(forecast ? { forecast } : {}),
     };
+    const judged = stageJudgements.get(c.id);
+    return judged ? withStageJudgement(facts, judged) : facts;
   });
+}
+
+/** The latest stage judgement in force on `asOf` per country that `principal` may see. */
+async function stageJudgementsOn(
+  store: Store,
+  principal: Principal,
+  asOf: string,
+): Promise<Map<string, StoredStageOverride>> {
+  const out = new Map<string, StoredStageOverride>();
+  for (const o of await listStageOverrides(store, principal)) {
+    if (o.withdrawnAt || o.effectiveFrom > asOf) continue;
+    out.set(o.countryId, o);
+  }
+  return out;
+}
+
+/** The facts with the escalation stage an analyst judged; the computed one kept beside it. */
+function withStageJudgement(facts: CountryFacts, j: StoredStageOverride): CountryFacts {
+  const e = facts.escalation ?? { stage: 'none', imminent: false, redFlags: [], indicators: [] };
+  return {
+    ...facts,
+    escalation: {
+      ...e,
+      // Judged imminent: the stage stays as computed, the imminence is the analyst's.
+      stage: j.stage === 'imminent' ? e.stage : j.stage,
+      imminent: j.stage === 'imminent',
+    },
+    stageJudgement: {
+      id: j.id,
+      stage: j.stage,
+      reason: j.reason,
+      source: j.source,
+      by: j.by,
+      at: j.at,
+      perpetrators: j.perpetrators,
+      atRisk: j.atRisk,
+      computedStage: facts.escalation ? planStage(facts) : null,
+      computedImminent: facts.escalation?.imminent ?? false,
+    },
+  };
 }
 
 /** The latest analyst situation judgement in force on `asOf` per country. */
@@ -258,6 +391,8 @@ export interface PlanningContent {
   measures: readonly Measure[];
   lessons: readonly LessonCase[];
   actors: readonly CapacityActor[];
+  ranking: RankingWeights;
+  pitfallRules: readonly PitfallRuleSpec[];
 }
 
 /** The toolkit, the lessons library and the stored capacity map `principal` may see. */
@@ -270,7 +405,18 @@ export async function planningContent(
     loadLessons(),
     loadActors(store, principal),
   ]);
-  return { measures: toolkit.measures, lessons: lessons.cases, actors };
+  if (!toolkit.ranking || !toolkit.pitfallRules)
+    throw new InputError(
+      `toolkit version ${toolkit.version} has no ranking weights or pitfall rules`,
+      { expected: 'toolkit version 2 or later in content/toolkit' },
+    );
+  return {
+    measures: toolkit.measures,
+    lessons: lessons.cases,
+    actors,
+    ranking: toolkit.ranking,
+    pitfallRules: toolkit.pitfallRules,
+  };
 }
 
 /** A country's facts, situation and plan. */
@@ -331,6 +477,7 @@ export async function gapReport(
     })),
   );
   const { gaps, matrix } = capacityGaps(content.actors, needs);
+  const links = analyseLinks(content.actors, needs);
   return {
     asOf: plans[0]?.facts.asOf ?? null,
     scope: options.region ?? (options.countryIds?.join(',') || 'world'),
@@ -343,6 +490,8 @@ export async function gapReport(
     })),
     gaps,
     matrix,
+    links,
+    ...(content.actors.length === 0 ? { note: NO_CAPACITY_MAP } : {}),
   };
 }
 
@@ -461,6 +610,118 @@ export function situationJudgements(
   countryId?: string,
 ): Promise<StoredSituationOverride[]> {
   return listSituationOverrides(store, principal, countryId);
+}
+
+/** Records an analyst's judgement of a country's escalation stage, with reason and source. */
+export async function setStage(
+  store: Store,
+  principal: Principal,
+  o: {
+    countryId: string;
+    stage: string;
+    reason: string;
+    source: string;
+    by: string;
+    perpetrators?: readonly string[];
+    atRisk?: readonly string[];
+    effectiveFrom?: string;
+    organisation?: string | null;
+    tlp?: Tlp;
+    now?: Date;
+  },
+): Promise<StoredStageOverride> {
+  requireAction(principal, 'override');
+  if (!(PLAN_STAGES as readonly string[]).includes(o.stage))
+    throw new InputError(`unknown stage "${o.stage}"`, {
+      column: '--stage',
+      expected: PLAN_STAGES.join(', '),
+    });
+  if (o.reason.trim() === '' || o.source.trim() === '')
+    throw new InputError('a stage judgement needs a reason and a source', {
+      column: o.reason.trim() === '' ? '--reason' : '--source',
+    });
+  const names = (list?: readonly string[]) => [
+    ...new Set((list ?? []).map((n) => n.replace(/\s+/g, ' ').trim()).filter(Boolean)),
+  ];
+  const at = (o.now ?? new Date()).toISOString();
+  const effectiveFrom = o.effectiveFrom ? parseAsOf(o.effectiveFrom) : at.slice(0, 10);
+  const organisation = ownerOf(principal, o.organisation);
+  const tlp = o.tlp ?? 'AMBER';
+  return audited(store, async (trx, record) => {
+    const stored = await addStageOverride(trx, {
+      countryId: o.countryId,
+      stage: o.stage as PlanStage,
+      reason: o.reason.trim(),
+      source: o.source.trim(),
+      perpetrators: names(o.perpetrators),
+      atRisk: names(o.atRisk),
+      by: o.by,
+      at,
+      effectiveFrom,
+      organisation,
+      tlp,
+    });
+    record({
+      at,
+      actor: principal,
+      action: 'create',
+      itemType: 'stage-judgement',
+      itemId: String(stored.id),
+      detail: { country: o.countryId, stage: o.stage, tlp },
+    });
+    return stored;
+  });
+}
+
+/**
+ * Withdraws a stage judgement: only its organisation may (AccessDeniedError otherwise);
+ * InputError when `principal` sees no open one with that id.
+ */
+export async function withdrawStage(
+  store: Store,
+  principal: Principal,
+  id: number,
+  now = new Date(),
+): Promise<void> {
+  const found = (await listStageOverrides(store, principal)).find(
+    (o) => o.id === id && !o.withdrawnAt,
+  );
+  if (
+    found &&
+    !canUpdate(
+      principal,
+      'override',
+      { organisationId: found.organisation, tlp: found.tlp },
+      await agreementsFor(store.db, principal),
+    )
+  )
+    throw new AccessDeniedError(
+      `${describePrincipal(principal)} may not withdraw stage judgement ${id}`,
+    );
+  const missing = () =>
+    new InputError(`no open stage judgement with id ${id}`, {
+      expected: 'an id from `lens situation stages`',
+    });
+  if (!found) throw missing();
+  await audited(store, async (trx, record) => {
+    if (!(await withdrawStageOverride(trx, id, now.toISOString()))) throw missing();
+    record({
+      at: now.toISOString(),
+      actor: principal,
+      action: 'withdraw',
+      itemType: 'stage-judgement',
+      itemId: String(id),
+    });
+  });
+}
+
+/** Stored stage judgements (withdrawn ones too), of one country when given. */
+export function stageJudgements(
+  store: Store,
+  principal: Principal,
+  countryId?: string,
+): Promise<StoredStageOverride[]> {
+  return listStageOverrides(store, principal, countryId);
 }
 
 /**

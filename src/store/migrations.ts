@@ -11,6 +11,7 @@ import * as memberships from './migrations/0006-memberships.js';
 import * as releaseFingerprints from './migrations/0007-release-fingerprints.js';
 import * as alertScopes from './migrations/0010-alert-scopes.js';
 import * as auditKeys from './migrations/0030-audit-keys.js';
+import * as stageJudgements from './migrations/0070-stage-judgements.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0007-release-fingerprints': releaseFingerprints,
   '0010-alert-scopes': alertScopes,
   '0030-audit-keys': auditKeys,
+  '0070-stage-judgements': stageJudgements,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */

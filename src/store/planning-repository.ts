@@ -3,7 +3,7 @@ import type { CapacityActor } from '../core/planning/capacity.js';
 import { formatScope, parseScope } from '../core/planning/capacity.js';
 import type { NeedsDocument } from '../core/planning/needs.js';
 import type { SituationOverride } from '../core/planning/situation.js';
-import type { ActorKind, Commitment, SituationKind } from '../core/planning/types.js';
+import type { ActorKind, Commitment, PlanStage, SituationKind } from '../core/planning/types.js';
 import type { Tlp } from '../core/escalation/types.js';
 import { readVisible } from './access.js';
 import type { Principal, PrivateItems, Purpose } from './access.js';
@@ -41,6 +41,7 @@ function items(
 const ACTORS = items('capacity-actor', 'capacity_actors', (r) => r.id);
 const NEEDS = items('needs-assessment', 'needs_assessments', (r) => r.id);
 const SITUATIONS = items('situation-judgement', 'situation_overrides', (r) => r.id);
+const STAGES = items('stage-judgement', 'stage_overrides', (r) => r.id);
 
 /**
  * Replaces the actors of `actors` (their capacities and links), in the caller's transaction
@@ -271,6 +272,88 @@ export async function listSituationOverrides(
 export async function withdrawSituationOverride(db: Db, id: number, at: string): Promise<boolean> {
   const r = await db
     .updateTable('situation_overrides')
+    .set({ withdrawn_at: at })
+    .where('id', '=', id)
+    .where('withdrawn_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** A stored stage judgement: the stage, why, the actors the analyst names, who owns it. */
+export interface StoredStageOverride extends Ownership {
+  id: number;
+  countryId: string;
+  stage: PlanStage;
+  reason: string;
+  source: string;
+  perpetrators: string[];
+  atRisk: string[];
+  by: string;
+  at: string;
+  effectiveFrom: string;
+  withdrawnAt?: string;
+}
+
+const joinNames = (names: readonly string[]) => names.join('\n');
+const splitNames = (text: string) => (text === '' ? [] : text.split('\n'));
+
+/** Stores an analyst's stage judgement. */
+export async function addStageOverride(
+  db: Db,
+  o: Omit<StoredStageOverride, 'id' | 'withdrawnAt'>,
+): Promise<StoredStageOverride> {
+  const row = await db
+    .insertInto('stage_overrides')
+    .values({
+      country_id: o.countryId,
+      stage: o.stage,
+      reason: o.reason,
+      source: o.source,
+      perpetrators: joinNames(o.perpetrators),
+      at_risk: joinNames(o.atRisk),
+      created_by: o.by,
+      created_at: o.at,
+      effective_from: o.effectiveFrom,
+      organisation: o.organisation,
+      tlp: o.tlp,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...o, id: Number(row.id) };
+}
+
+/** Stage judgements `principal` may see (withdrawn ones too), oldest first; of one country when given. */
+export async function listStageOverrides(
+  store: Store,
+  principal: Principal,
+  countryId?: string,
+): Promise<StoredStageOverride[]> {
+  const rows = await readVisible(store.db, principal, STAGES, (visible) => {
+    let q = store.db.selectFrom('stage_overrides').selectAll().where(visible).orderBy('id');
+    if (countryId) q = q.where('country_id', '=', countryId);
+    return q.execute();
+  });
+  return rows.map((r) => ({
+    id: Number(r.id),
+    countryId: r.country_id,
+    stage: r.stage as PlanStage,
+    reason: r.reason,
+    source: r.source,
+    perpetrators: splitNames(r.perpetrators),
+    atRisk: splitNames(r.at_risk),
+    by: r.created_by,
+    at: r.created_at,
+    effectiveFrom: r.effective_from,
+    ...(r.withdrawn_at ? { withdrawnAt: r.withdrawn_at } : {}),
+    organisation: r.organisation,
+    tlp: r.tlp as Tlp,
+  }));
+}
+
+/** Marks a stage judgement withdrawn at `at`; false when there is no such open judgement. */
+export async function withdrawStageOverride(db: Db, id: number, at: string): Promise<boolean> {
+  const r = await db
+    .updateTable('stage_overrides')
     .set({ withdrawn_at: at })
     .where('id', '=', id)
     .where('withdrawn_at', 'is', null)

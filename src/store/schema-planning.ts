@@ -7,6 +7,7 @@ export interface PlanningSchema {
   capacity_links: CapacityLinksTable;
   needs_assessments: NeedsAssessmentsTable;
   situation_overrides: SituationOverridesTable;
+  stage_overrides: StageOverridesTable;
 }
 
 /**
@@ -63,6 +64,23 @@ export interface SituationOverridesTable {
   situation: string;
   reason: string;
   source: string;
+  created_by: string;
+  created_at: string;
+  effective_from: string;
+  withdrawn_at: string | null;
+  organisation: string | null;
+  tlp: string;
+}
+
+/** An analyst's judgement of a country's escalation stage (actors joined by newlines). */
+export interface StageOverridesTable {
+  id: Generated<number>;
+  country_id: string;
+  stage: string;
+  reason: string;
+  source: string;
+  perpetrators: string;
+  at_risk: string;
   created_by: string;
   created_at: string;
   effective_from: string;

@@ -92,11 +92,13 @@ describe('toolkit service', () => {
   it('loads the shipped toolkit and lessons, newest versions', async () => {
     const { toolkit, lessons } = await loadToolkitContent();
     assert.equal(toolkit.id, 'prevention-toolkit');
-    assert.equal(toolkit.version, 1);
+    assert.equal(toolkit.version, 2);
+    assert.ok(toolkit.ranking && toolkit.pitfallRules);
     assert.ok(toolkit.measures.length >= 50 && toolkit.measures.length <= 60);
     assert.equal(lessons.id, 'lessons');
     assert.ok(lessons.cases.length >= 14 && lessons.cases.length <= 20);
     assert.deepEqual((await loadToolkit()).measures.length, toolkit.measures.length);
+    assert.equal(lessons.version, 2);
     assert.deepEqual((await loadLessons(undefined, 1)).cases.length, lessons.cases.length);
   });
 
@@ -175,8 +177,15 @@ describe('toolkit service', () => {
   });
 
   it('rejects a version that differs from the file name, and a missing version', async () => {
+    const v2 = JSON.parse(readFileSync(contentDir('toolkit', 'toolkit.v2.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const dir = editedCopy('toolkit.v1.json', (json) => {
       json.version = 2;
+      // Version 2 needs the ranking weights and pitfall rules: only the version is wrong.
+      json.ranking = v2.ranking;
+      json.pitfallRules = v2.pitfallRules;
       (json.changelog as { version: number }[]).push({
         ...(json.changelog as { version: number }[])[0]!,
         version: 2,

@@ -90,3 +90,35 @@ describe('capacity map CSV', () => {
     assert.match(String(missing), /no rows/);
   });
 });
+
+describe('the shipped example from public knowledge', () => {
+  it('reads against the toolkit and the registry, every actor marked as an example, every link to an actor on the map', async () => {
+    const { loadToolkit } = await import('../../src/services/toolkit.js');
+    const { loadCountryRegistry } = await import('../../src/services/countries.js');
+    const { analyseLinks } = await import('../../src/core/planning/capacity.js');
+    const toolkit = await loadToolkit();
+    const iso3Codes = new Set(
+      loadCountryRegistry()
+        .all()
+        .flatMap((c) => c.codes.filter((k) => k.system === 'iso3').map((k) => k.code)),
+    );
+    const actors = await readCapacityCsv(
+      join(import.meta.dirname, '..', '..', 'content', 'capacity', 'public-example-map.csv'),
+      { measureIds: new Set(toolkit.measures.map((m) => m.id)), iso3Codes },
+    );
+    assert.ok(actors.length >= 15, `${actors.length} actors`);
+    for (const a of actors) {
+      assert.equal(a.illustrative, true, a.id);
+      assert.match(a.id, /^example-/);
+      assert.match(a.name, /\(example entry\)$/);
+    }
+    for (const kind of ['un', 'regional', 'state', 'court', 'ifi', 'civil-society'])
+      assert.ok(
+        actors.some((a) => a.kind === kind),
+        kind,
+      );
+    const links = analyseLinks(actors);
+    assert.deepEqual(links.unknown, []);
+    assert.ok(links.pairs.length >= 10);
+  });
+});

@@ -42,6 +42,13 @@ interface PlanPitfall {
 /** `GET /countries/{id}/plan`, the parts drawn here. */
 interface PlanDocument {
   plan?: {
+    lead?: string;
+    leadReason?: string;
+    actors?: {
+      dissuade: { name: string; kind: string; confidence: string }[];
+      protect: { group: string; confidence: string }[];
+    };
+    capacity?: { map: boolean; note?: string };
     mode?: string;
     modeReason?: string;
     situation?: { primary?: string };
@@ -71,7 +78,36 @@ export function planView(doc: unknown): Child[] {
   const plan = (doc as PlanDocument).plan;
   if (!plan?.measures) return [structured(doc)];
   const titles = new Map(plan.measures.map((m) => [m.id, m.title]));
+  const known = plan.capacity?.map !== false;
+  const actors = plan.actors;
   return [
+    plan.lead
+      ? h(
+          'p',
+          { class: 'plan-lead' },
+          h(
+            'strong',
+            {},
+            plan.lead === 'both'
+              ? 'Conflict and atrocity prevention lead'
+              : `${humanise(plan.lead)} prevention leads`,
+          ),
+          plan.leadReason ? `: ${plan.leadReason}` : '',
+        )
+      : null,
+    actors
+      ? h(
+          'ul',
+          { class: 'plan-actors' },
+          ...actors.dissuade.map((a) =>
+            h('li', {}, `Dissuade: ${a.name} (${a.kind}, ${a.confidence} confidence)`),
+          ),
+          ...actors.protect.map((g) =>
+            h('li', {}, `Protect: ${g.group} (${g.confidence} confidence)`),
+          ),
+        )
+      : null,
+    plan.capacity?.note ? h('p', { class: 'capacity-note' }, plan.capacity.note) : null,
     h(
       'p',
       { class: 'plan-mode' },
@@ -106,7 +142,7 @@ export function planView(doc: unknown): Child[] {
             h('td', {}, humanise(m.area)),
             h('td', {}, m.timeToEffect),
             h('td', {}, m.fit.join('; ')),
-            h('td', {}, m.gap ? h('strong', {}, 'gap') : ''),
+            h('td', {}, !known ? 'unknown' : m.gap ? h('strong', {}, 'gap') : ''),
             h('td', {}, m.pitfalls.map(humanise).join(', ')),
           ),
         ),

@@ -8,7 +8,7 @@ import type { NeedsDocument, NeedsEdit, NeedsPart } from '../../core/planning/ne
 import { NEEDS_PART_TITLES, NEEDS_PARTS } from '../../core/planning/needs.js';
 import { isCommitted } from '../../core/planning/capacity.js';
 import { isRegion, REGIONS } from '../../core/planning/regions.js';
-import { SITUATION_KINDS } from '../../core/planning/types.js';
+import { PLAN_STAGES, SITUATION_KINDS } from '../../core/planning/types.js';
 import { capacityMap, exportCapacity, importCapacity } from '../../services/capacity.js';
 import { loadCountryRegistry } from '../../services/countries.js';
 import type { Store } from '../../services/context.js';
@@ -29,8 +29,11 @@ import {
   latestForecast,
   planCountries,
   setSituation,
+  setStage,
   situationJudgements,
+  stageJudgements,
   withdrawSituation,
+  withdrawStage,
 } from '../../services/planning.js';
 import { SYSTEM } from '../../services/identity.js';
 import { loadLessons, loadToolkit } from '../../services/toolkit.js';
@@ -138,6 +141,26 @@ export function registerPlanCommands(program: Command, db: Db): void {
         print(
           `${plan.name} as of ${plan.asOf}: tier ${plan.risk.tier ?? 'not assessed'}, stage ${plan.risk.stage ?? 'unknown'}${plan.risk.imminent ? ', IMMINENT' : ''}; situation ${plan.situation.primary}; mode ${plan.mode} (${plan.modeReason})`,
         );
+        print(`lead: ${plan.lead} (${plan.leadReason})`);
+        if (plan.judgement)
+          print(
+            `judgement: ${[
+              plan.judgement.situation
+                ? `situation ${plan.judgement.situation.situation} by ${plan.judgement.situation.by}`
+                : '',
+              plan.judgement.stage
+                ? `stage ${plan.judgement.stage.stage} by ${plan.judgement.stage.by}`
+                : '',
+            ]
+              .filter(Boolean)
+              .join(
+                ', ',
+              )}; the data alone give lead ${plan.judgement.computed.lead}, mode ${plan.judgement.computed.mode}, top ${plan.judgement.computed.measures.slice(0, 5).join(', ')}`,
+          );
+        for (const a of plan.actors.dissuade)
+          print(`dissuade: ${a.name} (${a.kind}, ${a.confidence})`);
+        for (const g of plan.actors.protect) print(`protect: ${g.group} (${g.confidence})`);
+        if (plan.capacity.note) print(plan.capacity.note);
         print(
           render('table', plan, plan.measures, [
             { header: '#', value: (m) => plan.measures.indexOf(m) + 1, right: true },
@@ -156,7 +179,19 @@ export function registerPlanCommands(program: Command, db: Db): void {
             {
               header: 'who',
               value: (m) =>
-                m.gap ? 'GAP' : m.providers.filter((x) => isCommitted(x.commitment)).length,
+                !plan.capacity.map
+                  ? '?'
+                  : m.gap
+                    ? 'GAP'
+                    : m.providers.filter((x) => isCommitted(x.commitment)).length,
+            },
+            {
+              header: 'why',
+              value: (m) =>
+                m.why
+                  .filter((w) => w.points !== 0)
+                  .map((w) => `${w.part} ${w.points > 0 ? '+' : ''}${w.points}`)
+                  .join(' '),
             },
           ]),
         );
@@ -165,7 +200,7 @@ export function registerPlanCommands(program: Command, db: Db): void {
         print(plan.pitfalls.length === 0 ? '\npitfalls: none applies' : '\npitfalls:');
         for (const w of plan.pitfalls)
           print(
-            `  ${w.id}: ${w.measures.join(', ')} — ${w.evidence.map((e) => `${e.label} ${e.value ?? ''}${e.year ? ` (${e.year})` : ''}`).join('; ')}`,
+            `  ${w.id}: ${w.measures.join(', ')}${w.keptOut ? ` (kept out of the plan: ${w.keptOut.join(', ')})` : ''} — ${w.evidence.map((e) => `${e.label} ${e.value ?? ''}${e.year ? ` (${e.year})` : ''}`).join('; ')}`,
           );
         for (const b of plan.coherence.balance) print(`coherence: ${b}`);
         for (const t of plan.coherence.tensions) print(`tension: ${t.a} / ${t.b}: ${t.note}`);
@@ -274,6 +309,81 @@ export function registerPlanCommands(program: Command, db: Db): void {
     .action(async (id: number) => {
       await withStore(db(), (store) => withdrawSituation(store, SYSTEM, id));
       print(`situation judgement ${id} withdrawn`);
+    });
+
+  situation
+    .command('stage')
+    .description(
+      "record an analyst's judgement of a country's escalation stage (replaces the computed one in plans)",
+    )
+    .requiredOption('--country <country>', 'name or code')
+    .addOption(
+      new Option('--stage <stage>', 'the stage').choices(PLAN_STAGES).makeOptionMandatory(),
+    )
+    .requiredOption('--reason <text>', 'why')
+    .requiredOption('--source <text>', 'the evidence')
+    .option('--perpetrator <name...>', 'likely perpetrators to dissuade')
+    .option('--at-risk <group...>', 'groups at risk to protect')
+    .option('--by <name>', 'who', user)
+    .option('--effective-from <date>', 'plans as of earlier dates ignore it (default: today)')
+    .option('--organisation <id>', 'owning organisation')
+    .addOption(tlpOption('AMBER'))
+    .action(
+      async (opts: {
+        country: string;
+        stage: string;
+        reason: string;
+        source: string;
+        perpetrator?: string[];
+        atRisk?: string[];
+        by: string;
+        effectiveFrom?: string;
+        organisation?: string;
+        tlp: Tlp;
+      }) => {
+        const country = findCountry(loadCountryRegistry(), opts.country);
+        const s = await withStore(db(), (store) =>
+          setStage(store, SYSTEM, {
+            ...opts,
+            countryId: country.id,
+            perpetrators: opts.perpetrator,
+            atRisk: opts.atRisk,
+          }),
+        );
+        print(
+          `stage judgement ${s.id}: ${country.name} = ${s.stage}, by ${s.by} from ${s.effectiveFrom}`,
+        );
+      },
+    );
+  situation
+    .command('stages')
+    .description('stored stage judgements')
+    .option('--country <country>', 'one country')
+    .addOption(formatOption())
+    .action(async (opts: { country?: string; format: Format }) => {
+      const id = opts.country ? findCountry(loadCountryRegistry(), opts.country).id : undefined;
+      const rows = await withStore(db(), (store) => stageJudgements(store, SYSTEM, id));
+      print(
+        render(opts.format, { judgements: rows }, rows, [
+          { header: 'id', value: (r) => r.id, right: true },
+          { header: 'country', value: (r) => r.countryId },
+          { header: 'stage', value: (r) => r.stage },
+          { header: 'by', value: (r) => r.by },
+          { header: 'from', value: (r) => r.effectiveFrom },
+          { header: 'withdrawn', value: (r) => r.withdrawnAt ?? '' },
+          { header: 'perpetrators', value: (r) => r.perpetrators.join('; ') },
+          { header: 'at risk', value: (r) => r.atRisk.join('; ') },
+          { header: 'reason', value: (r) => r.reason },
+        ]),
+      );
+    });
+  situation
+    .command('unstage')
+    .description('withdraw a stage judgement')
+    .argument('<id>', 'judgement id', wholeNumber('id'))
+    .action(async (id: number) => {
+      await withStore(db(), (store) => withdrawStage(store, SYSTEM, id));
+      print(`stage judgement ${id} withdrawn`);
     });
 
   const needs = program

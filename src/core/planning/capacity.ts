@@ -172,3 +172,91 @@ export function capacityGaps(
   }
   return { gaps, matrix };
 }
+
+/**
+ * Who coordinates with whom, from the capacity map's `links`: the coordination pairs (an
+ * actor linking to another; `mutual` when both name each other), actors nobody links to and
+ * who link to nobody (`isolated`), links naming an actor the map does not hold (`unknown`),
+ * and measures that several committed actors cover without any of them coordinating with
+ * another (`uncoordinated`; only for the given needs, when given: per measure and place).
+ */
+export interface LinkReport {
+  pairs: { a: string; b: string; mutual: boolean }[];
+  isolated: string[];
+  unknown: { actorId: string; linked: string }[];
+  uncoordinated: { measureId: string; countries: string[]; actors: string[] }[];
+}
+
+const linkSets = new WeakMap<readonly CapacityActor[], ReadonlySet<string>>();
+
+/**
+ * Whether two actors coordinate: either names the other in its `links`. The map's links are
+ * indexed once per actors array (plans of every country share one).
+ */
+export function coordinate(actors: readonly CapacityActor[], x: string, y: string): boolean {
+  let named = linkSets.get(actors);
+  if (!named) {
+    named = new Set(actors.flatMap((a) => a.links.map((l) => `${a.id}|${l}`)));
+    linkSets.set(actors, named);
+  }
+  return named.has(`${x}|${y}`) || named.has(`${y}|${x}`);
+}
+
+/** Whether several distinct actors are listed and none coordinates with another. */
+export function uncoordinated(actors: readonly CapacityActor[], ids: readonly string[]): boolean {
+  const distinct = [...new Set(ids)];
+  return (
+    distinct.length >= 2 &&
+    !distinct.some((x, i) => distinct.slice(i + 1).some((y) => coordinate(actors, x, y)))
+  );
+}
+
+/** The link analysis of a capacity map (see `LinkReport`); ids sorted. */
+export function analyseLinks(
+  actors: readonly CapacityActor[],
+  needs: readonly Need[] = [],
+): LinkReport {
+  const ids = new Set(actors.map((a) => a.id));
+  const named = new Set<string>();
+  const linked = new Set<string>();
+  const unknown: LinkReport['unknown'] = [];
+  for (const a of actors)
+    for (const l of a.links) {
+      if (!ids.has(l)) unknown.push({ actorId: a.id, linked: l });
+      named.add(`${a.id}|${l}`);
+      linked.add(a.id).add(l);
+    }
+  const pairs = new Map<string, LinkReport['pairs'][number]>();
+  for (const key of named) {
+    const [a, b] = key.split('|') as [string, string];
+    if (!ids.has(b)) continue;
+    const [x, y] = [a, b].sort() as [string, string];
+    pairs.set(`${x}|${y}`, { a: x, b: y, mutual: named.has(`${b}|${a}`) });
+  }
+  const apart = new Map<string, { countries: Set<string>; actors: Set<string> }>();
+  for (const n of needs) {
+    const committed = providers(actors, n.measureId, n.place)
+      .filter((p) => isCommitted(p.commitment))
+      .map((p) => p.actorId);
+    if (!uncoordinated(actors, committed)) continue;
+    const row = apart.get(n.measureId) ?? { countries: new Set(), actors: new Set() };
+    row.countries.add(n.countryId);
+    for (const id of committed) row.actors.add(id);
+    apart.set(n.measureId, row);
+  }
+  return {
+    pairs: [...pairs.values()].sort((p, q) => p.a.localeCompare(q.a) || p.b.localeCompare(q.b)),
+    isolated: actors
+      .map((a) => a.id)
+      .filter((id) => !linked.has(id))
+      .sort(),
+    unknown,
+    uncoordinated: [...apart.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([measureId, r]) => ({
+        measureId,
+        countries: [...r.countries].sort(),
+        actors: [...r.actors].sort(),
+      })),
+  };
+}

@@ -2,6 +2,7 @@ import type { ActorType } from '../escalation/types.js';
 import type { Stage } from '../escalation/rules.js';
 import type { Tier } from '../frameworks/types.js';
 import type { Region } from './regions.js';
+import type { PlanStage } from './types.js';
 
 /**
  * What the planning engine knows of one country on one date: the structural assessment, the
@@ -79,6 +80,48 @@ export interface PerpetratorFact {
   type: ActorType;
   events: number;
   deaths: number;
+  /** The named perpetrators of this type (side A of the events), most events first. */
+  names?: { name: string; events: number; deaths: number }[];
+}
+
+/** Attacks on civilians in the window whose events name the group targeted. */
+export interface TargetFact {
+  group: string;
+  events: number;
+  deaths: number;
+}
+
+/**
+ * A mass-killing episode in the country (Early Warning Project list), as known on the as-of
+ * date: begun at least a year before, and `underWay` when not known to have ended before the
+ * as-of year. Years are calendar years; `endYear` null: open at the end of the list.
+ */
+export interface EpisodeFact {
+  code: string;
+  name: string;
+  stateLed: boolean;
+  startYear: number;
+  endYear: number | null;
+  underWay: boolean;
+  /** The perpetrator as the episode's name gives it (the part before "vs."). */
+  perpetrator: string;
+  /** The targeted groups as the episode's name gives them (the part after "vs."). */
+  targets: string;
+}
+
+/**
+ * An analyst's judgement of the escalation stage, replacing the computed one, with the
+ * perpetrators and groups at risk the analyst names (may be empty).
+ */
+export interface StageJudgement {
+  id: number;
+  stage: PlanStage;
+  reason: string;
+  source: string;
+  by: string;
+  at: string;
+  perpetrators: string[];
+  atRisk: string[];
 }
 
 /** Everything the planning engine uses about one country on one date. */
@@ -105,6 +148,15 @@ export interface CountryFacts {
     indicators: IndicatorFact[];
   } | null;
   perpetrators: PerpetratorFact[];
+  /** Groups named as targets of attacks on civilians in the window, most events first. */
+  targets?: TargetFact[];
+  /** Mass-killing episodes in the country known on the date (under way or recent). */
+  episodes?: EpisodeFact[];
+  /**
+   * An analyst's stage judgement in force: `escalation.stage` and `imminent` already follow
+   * it; `computedStage` keeps what the data alone give.
+   */
+  stageJudgement?: StageJudgement & { computedStage: PlanStage | null; computedImminent: boolean };
   series: Partial<Record<SeriesKey, YearValue[]>>;
   /** Forecast of mass-killing onset: probability in [0, 1], rank among `of` countries. */
   forecast?: { probability: number; rank: number; of: number; origin: number };
@@ -134,4 +186,11 @@ export function severityOf(facts: CountryFacts, factorId: string): number | null
 /** Whether an escalation indicator fired. */
 export function fired(facts: CountryFacts, indicatorId: string): IndicatorFact | undefined {
   return facts.escalation?.indicators.find((i) => i.id === indicatorId);
+}
+
+/** The stage a plan reads: `imminent` when atrocities look imminent, else the escalation stage. */
+export function planStage(facts: CountryFacts): PlanStage {
+  const e = facts.escalation;
+  if (!e) return 'none';
+  return e.imminent ? 'imminent' : e.stage;
 }

@@ -141,6 +141,13 @@ export function draftNeeds(facts: CountryFacts, plan: Plan): NeedsDocument {
     .map((f) =>
       factorItem('capacity', f, `Weak national capacity: ${f.title} (severity ${f.severity} of 4)`),
     );
+  if (!plan.capacity.map)
+    gaps.push({
+      key: 'capacity-map',
+      text: `${plan.capacity.note}: load a capacity map to find the measures no committed actor covers`,
+      origin: 'data',
+      evidence: [{ label: 'capacity map actors', value: 0, source: 'capacity' }],
+    });
   for (const m of plan.measures.filter((x) => x.gap)) {
     gaps.push({
       key: `protection-gap:${m.id}`,

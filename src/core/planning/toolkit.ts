@@ -1,11 +1,12 @@
-import { STAGES } from '../escalation/rules.js';
 import { unknownFields } from '../validation.js';
-import type { Stage } from '../escalation/rules.js';
 import {
   ACTOR_KINDS,
   AGENDAS,
+  MEASURE_AIMS,
   MEASURE_AREAS,
   PITFALL_IDS,
+  PLAN_STAGES,
+  RANKING_MODES,
   SITUATION_KINDS,
   TIMES_TO_EFFECT,
 } from './types.js';
@@ -17,6 +18,10 @@ import type {
   Lessons,
   Measure,
   MeasureArea,
+  PitfallRuleSpec,
+  PitfallTest,
+  PlanStage,
+  RankingWeights,
   Tension,
   Toolkit,
 } from './types.js';
@@ -97,13 +102,34 @@ export function validateToolkit(value: unknown, refs: ToolkitRefs): ToolkitValid
   const r = new ContentReader();
   const root = r.object(value, '');
   if (!root) return { ok: false, issues: r.issues };
-  r.only(root, '', ['id', 'version', 'title', 'changelog', 'measures']);
+  r.only(root, '', ['id', 'version', 'title', 'changelog', 'measures', 'ranking', 'pitfallRules']);
   const head = header(r, root);
   const measures = r.list(root, 'measures', '', (v, p) => measure(r, v, p, refs), true);
   r.uniqueIds(root, 'measures', 'measure');
   if (measures) checkTensions(r, measures);
+  // From version 2 the file carries the ranking weights and the pitfall rules.
+  const needsPlanning = head !== undefined && head.version >= 2;
+  const ranking =
+    root.ranking !== undefined || needsPlanning ? rankingOf(r, root.ranking, 'ranking') : undefined;
+  const pitfallRules =
+    root.pitfallRules !== undefined || needsPlanning
+      ? r.list(root, 'pitfallRules', '', (v, p) => pitfallRule(r, v, p, refs, measures), true)
+      : undefined;
+  if (pitfallRules) {
+    r.uniqueIds(root, 'pitfallRules', 'pitfall rule');
+    const missing = PITFALL_IDS.filter((id) => !pitfallRules.some((p) => p.id === id));
+    if (missing.length > 0) r.issue('pitfallRules', `expected a rule for ${missing.join(', ')}`);
+  }
   if (r.issues.length > 0 || !head || !measures) return { ok: false, issues: r.issues };
-  return { ok: true, toolkit: { ...head, measures } };
+  return {
+    ok: true,
+    toolkit: {
+      ...head,
+      measures,
+      ...(ranking ? { ranking } : {}),
+      ...(pitfallRules ? { pitfallRules } : {}),
+    },
+  };
 }
 
 /**
@@ -128,6 +154,7 @@ type Json = Record<string, unknown>;
 type Changelog = Toolkit['changelog'];
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
+const VERDICTS = ['helped', 'mixed', 'failed'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const URL_PATTERN = /^https?:\/\/\S+$/;
 
@@ -176,6 +203,31 @@ class ContentReader {
     }
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`;
     return this.issue(key(path, name), `expected a whole number ${range}`);
+  }
+
+  number(obj: Json, name: string, path: string): number | undefined {
+    const value = obj[name];
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    return this.issue(key(path, name), 'expected a number');
+  }
+
+  /** An object whose fields are all numbers, exactly `names`. */
+  numbers<K extends string>(
+    value: unknown,
+    path: string,
+    names: readonly K[],
+  ): Record<K, number> | undefined {
+    const o = this.object(value, path);
+    if (!o) return undefined;
+    this.only(o, path, names);
+    const out = {} as Record<K, number>;
+    let complete = true;
+    for (const n of names) {
+      const v = this.number(o, n, path);
+      if (v === undefined) complete = false;
+      else out[n] = v;
+    }
+    return complete ? out : undefined;
   }
 
   choice<T extends string>(
@@ -338,6 +390,7 @@ function measure(
     'summary',
     'answers',
     'fits',
+    'aim',
     'backfires',
     'deliveredBy',
     'timeToEffect',
@@ -347,6 +400,7 @@ function measure(
     'cases',
   ]);
   const id = r.text(m, 'id', path, ID);
+  const aim = m.aim === undefined ? undefined : r.choice(m, 'aim', path, MEASURE_AIMS);
   const title = r.text(m, 'title', path);
   const agenda = r.choice(m, 'agenda', path, AGENDAS);
   const area = r.choice(m, 'area', path, MEASURE_AREAS);
@@ -388,7 +442,8 @@ function measure(
     !pitfalls ||
     !tensions ||
     !sideEffects ||
-    !cases
+    !cases ||
+    (m.aim !== undefined && aim === undefined)
   ) {
     return undefined;
   }
@@ -400,6 +455,7 @@ function measure(
     summary,
     answers,
     fits,
+    ...(aim ? { aim } : {}),
     backfires,
     deliveredBy,
     timeToEffect,
@@ -443,7 +499,7 @@ function fitsOf(r: ContentReader, value: unknown, path: string): Measure['fits']
   if (!f) return undefined;
   r.only(f, path, ['situations', 'stages', 'note']);
   const situations = r.strings(f, 'situations', path, { nonEmpty: true, values: SITUATION_KINDS });
-  const stages = r.strings<Stage>(f, 'stages', path, { values: STAGES });
+  const stages = r.strings<PlanStage>(f, 'stages', path, { values: PLAN_STAGES });
   const note = r.text(f, 'note', path);
   if (!situations || !stages || note === undefined) return undefined;
   return { situations, stages, note };
@@ -491,6 +547,7 @@ function lessonCase(
     'fromYear',
     'toYear',
     'situation',
+    'stages',
     'summary',
     'actions',
     'outcome',
@@ -513,11 +570,15 @@ function lessonCase(
     toYear = r.issue(key(path, 'toYear'), `expected a year ≥ fromYear (${fromYear})`);
   }
   const situation = r.choice(c, 'situation', path, SITUATION_KINDS);
+  const stages =
+    c.stages === undefined
+      ? undefined
+      : r.strings<PlanStage>(c, 'stages', path, { nonEmpty: true, values: PLAN_STAGES });
   const summary = r.text(c, 'summary', path);
   const actions = r.list(c, 'actions', path, (v, p) => action(r, v, p, refs.measures), true);
   const outcome = r.text(c, 'outcome', path);
   const lessons = r.strings(c, 'lessons', path, { nonEmpty: true });
-  const verdict = r.choice(c, 'verdict', path, ['helped', 'mixed', 'failed'] as const);
+  const verdict = r.choice(c, 'verdict', path, VERDICTS);
   const sources = r.list(c, 'sources', path, (v, p) => source(r, v, p), true);
   if (
     id === undefined ||
@@ -531,7 +592,8 @@ function lessonCase(
     outcome === undefined ||
     !lessons ||
     verdict === undefined ||
-    !sources
+    !sources ||
+    (c.stages !== undefined && !stages)
   ) {
     return undefined;
   }
@@ -542,6 +604,7 @@ function lessonCase(
     fromYear,
     toYear,
     situation,
+    ...(stages ? { stages } : {}),
     summary,
     actions,
     outcome,
@@ -559,7 +622,8 @@ function action(
 ): CaseAction | undefined {
   const a = r.object(value, path);
   if (!a) return undefined;
-  r.only(a, path, ['measure', 'by', 'what']);
+  r.only(a, path, ['measure', 'by', 'what', 'verdict']);
+  const verdict = a.verdict === undefined ? undefined : r.choice(a, 'verdict', path, VERDICTS);
   let measureId = r.text(a, 'measure', path);
   if (measureId !== undefined && !measures.has(measureId)) {
     measureId = r.issue(
@@ -569,8 +633,14 @@ function action(
   }
   const by = r.text(a, 'by', path);
   const what = r.text(a, 'what', path);
-  if (measureId === undefined || by === undefined || what === undefined) return undefined;
-  return { measure: measureId, by, what };
+  if (
+    measureId === undefined ||
+    by === undefined ||
+    what === undefined ||
+    (a.verdict !== undefined && verdict === undefined)
+  )
+    return undefined;
+  return { measure: measureId, by, what, ...(verdict ? { verdict } : {}) };
 }
 
 function source(r: ContentReader, value: unknown, path: string): CaseSource | undefined {
@@ -584,4 +654,201 @@ function source(r: ContentReader, value: unknown, path: string): CaseSource | un
     return undefined;
   }
   return url === undefined ? { title, citation } : { title, citation, url };
+}
+
+const LESSON_WEIGHTS = [
+  'helped',
+  'mixed',
+  'failed',
+  'sameCountry',
+  'sameSituation',
+  'sameStage',
+  'other',
+  'max',
+] as const;
+
+function rankingOf(r: ContentReader, value: unknown, path: string): RankingWeights | undefined {
+  const o = r.object(value, path);
+  if (!o) return undefined;
+  r.only(o, path, ['situation', 'stage', 'agenda', 'lessons', 'risks', 'size']);
+  const situation = r.numbers(o.situation, key(path, 'situation'), [
+    'primary',
+    'holds',
+    'other',
+  ] as const);
+  const stage = r.numbers(o.stage, key(path, 'stage'), ['fits', 'other'] as const);
+  const lessons = r.numbers(o.lessons, key(path, 'lessons'), LESSON_WEIGHTS);
+  const risks = r.numbers(o.risks, key(path, 'risks'), [
+    'perSeverity',
+    'perFactor',
+    'indicator',
+    'redFlag',
+    'max',
+  ] as const);
+  const size = r.numbers(o.size, key(path, 'size'), RANKING_MODES);
+  const agendaObj = r.object(o.agenda, key(path, 'agenda'));
+  let agenda: RankingWeights['agenda'] | undefined;
+  if (agendaObj) {
+    r.only(agendaObj, key(path, 'agenda'), RANKING_MODES);
+    const out = {} as RankingWeights['agenda'];
+    let complete = true;
+    for (const mode of RANKING_MODES) {
+      const at = key(key(path, 'agenda'), mode);
+      const perMode = r.object(agendaObj[mode], at);
+      if (!perMode) {
+        complete = false;
+        continue;
+      }
+      r.only(perMode, at, AGENDAS);
+      const weights = {} as Record<Agenda, number | null>;
+      for (const a of AGENDAS) {
+        const v = perMode[a];
+        if (v === null || (typeof v === 'number' && Number.isFinite(v))) weights[a] = v;
+        else {
+          r.issue(key(at, a), 'expected a number, or null (not proposed in this mode)');
+          complete = false;
+        }
+      }
+      out[mode] = weights;
+    }
+    if (complete) agenda = out;
+  }
+  if (!situation || !stage || !lessons || !risks || !size || !agenda) return undefined;
+  return { situation, stage, agenda, lessons, risks, size };
+}
+
+/** The tests a pitfall condition may name, each with the parameters it needs. */
+const PITFALL_TESTS: Readonly<Record<string, readonly (keyof PitfallTest)[]>> = {
+  imminent: [],
+  'tier-and-stage': ['tiers', 'stages'],
+  'episode-under-way': [],
+  'one-sided-attacks': ['share', 'events'],
+  'one-sided-episodes': [],
+  situation: ['situations'],
+  stage: ['stages'],
+  'armed-perpetrators-in-war': [],
+  indicator: ['indicators'],
+  'series-below': ['series', 'value'],
+  'series-at-least': ['series', 'value'],
+  'group-share': ['value'],
+  'factor-at-least': ['factor', 'value'],
+  'state-attacks': [],
+  'deaths-rising-with': ['measures'],
+  tension: [],
+};
+
+const OPTIONAL_PARAMS: Readonly<Record<string, readonly (keyof PitfallTest)[]>> = {
+  'episode-under-way': ['stateLed'],
+};
+
+const SERIES = [
+  'battleDeaths',
+  'ethnicWar',
+  'revolutionaryWar',
+  'terror',
+  'liberalDemocracy',
+  'freeExpression',
+  'adverseRegimeChange',
+  'coups',
+  'excludedShare',
+  'discriminatedShare',
+] as const;
+
+function pitfallRule(
+  r: ContentReader,
+  value: unknown,
+  path: string,
+  refs: ToolkitRefs,
+  measures: readonly Measure[] | undefined,
+): PitfallRuleSpec | undefined {
+  const o = r.object(value, path);
+  if (!o) return undefined;
+  r.only(o, path, ['id', 'title', 'warning', 'penalty', 'when', 'cases']);
+  const id = r.choice(o, 'id', path, PITFALL_IDS);
+  const title = r.text(o, 'title', path);
+  const warning = r.text(o, 'warning', path);
+  const penalty = r.number(o, 'penalty', path);
+  const measureIds = measures ? new Set(measures.map((m) => m.id)) : undefined;
+  const when = r.list(o, 'when', path, (v, p) => pitfallTest(r, v, p, refs, measureIds), true);
+  const caseIds = refs.caseIds;
+  const cases = r.strings(o, 'cases', path, {
+    check: (c) =>
+      caseIds && !caseIds.has(c) ? `unknown case "${c}" (not in the lessons library)` : undefined,
+  });
+  if (
+    id === undefined ||
+    title === undefined ||
+    warning === undefined ||
+    penalty === undefined ||
+    !when ||
+    !cases
+  )
+    return undefined;
+  return { id, title, warning, penalty, when, cases };
+}
+
+function pitfallTest(
+  r: ContentReader,
+  value: unknown,
+  path: string,
+  refs: ToolkitRefs,
+  measureIds: ReadonlySet<string> | undefined,
+): PitfallTest | undefined {
+  const o = r.object(value, path);
+  if (!o) return undefined;
+  const test = r.choice(o, 'test', path, Object.keys(PITFALL_TESTS));
+  if (test === undefined) return undefined;
+  const needed = PITFALL_TESTS[test]!;
+  r.only(o, path, ['test', ...needed, ...(OPTIONAL_PARAMS[test] ?? [])]);
+  const out: PitfallTest = { test };
+  let complete = true;
+  const keep = <K extends keyof PitfallTest>(k: K, v: PitfallTest[K] | undefined) => {
+    if (v === undefined) complete = false;
+    else out[k] = v;
+  };
+  for (const k of needed) {
+    if (k === 'tiers')
+      keep(
+        k,
+        r.strings(o, k, path, { nonEmpty: true, values: ['low', 'moderate', 'high', 'extreme'] }),
+      );
+    else if (k === 'stages')
+      keep(k, r.strings<PlanStage>(o, k, path, { nonEmpty: true, values: PLAN_STAGES }));
+    else if (k === 'situations')
+      keep(k, r.strings(o, k, path, { nonEmpty: true, values: SITUATION_KINDS }));
+    else if (k === 'indicators')
+      keep(
+        k,
+        r.strings(o, k, path, {
+          nonEmpty: true,
+          check: (i) => (refs.indicators.has(i) ? undefined : `unknown indicator "${i}"`),
+        }),
+      );
+    else if (k === 'measures')
+      keep(
+        k,
+        r.strings(o, k, path, {
+          nonEmpty: true,
+          check: (m) => (measureIds && !measureIds.has(m) ? `unknown measure "${m}"` : undefined),
+        }),
+      );
+    else if (k === 'series') keep(k, r.choice(o, k, path, SERIES));
+    else if (k === 'factor') {
+      const f = r.text(o, k, path);
+      keep(
+        k,
+        f !== undefined && !refs.factors.has(f)
+          ? r.issue(key(path, k), `unknown factor "${f}"`)
+          : f,
+      );
+    } else if (k === 'value' || k === 'share' || k === 'events') keep(k, r.number(o, k, path));
+  }
+  if (o.stateLed !== undefined) {
+    if (typeof o.stateLed === 'boolean') out.stateLed = o.stateLed;
+    else {
+      r.issue(key(path, 'stateLed'), 'expected true or false');
+      complete = false;
+    }
+  }
+  return complete ? out : undefined;
 }

@@ -147,6 +147,38 @@ export const PITFALL_IDS: readonly PitfallId[] = [
   'short-long-incoherence',
 ];
 
+/**
+ * The stage a plan reads, or a measure or a lesson speaks to: the escalation stages (`none`,
+ * `crisis`, `mobilisation`, `violence`) and `imminent` (atrocities look imminent: the
+ * escalation status's imminence, or an analyst's judgement).
+ */
+export type PlanStage = Stage | 'imminent';
+
+/** Every plan stage, lowest first. */
+export const PLAN_STAGES: readonly PlanStage[] = [
+  'none',
+  'crisis',
+  'mobilisation',
+  'violence',
+  'imminent',
+];
+
+/**
+ * Whom a measure acts on: `perpetrators` (those to be dissuaded: sanctions, prosecution),
+ * `at-risk` (the groups to be protected: protection sites, evacuation), `all-parties` (every
+ * party alike: an arms embargo on all sides, an even-handed envoy, power sharing), `society`
+ * (the country as a whole: structural work).
+ */
+export type MeasureAim = 'perpetrators' | 'at-risk' | 'all-parties' | 'society';
+
+/** Every measure aim. */
+export const MEASURE_AIMS: readonly MeasureAim[] = [
+  'perpetrators',
+  'at-risk',
+  'all-parties',
+  'society',
+];
+
 /** A tension between two measures that only a case-by-case decision resolves. */
 export interface Tension {
   /** Id of the other measure. */
@@ -170,8 +202,10 @@ export interface Measure {
   /** What the measure is and does. */
   summary: string;
   answers: { factors: string[]; indicators: string[] };
-  /** Where it fits: situations and escalation stages (empty stage list: any stage). */
-  fits: { situations: SituationKind[]; stages: Stage[]; note: string };
+  /** Where it fits: situations and stages (empty stage list: any stage). */
+  fits: { situations: SituationKind[]; stages: PlanStage[]; note: string };
+  /** Whom it acts on (from toolkit version 2; absent in version 1). */
+  aim?: MeasureAim;
   /** Situations in which it backfires or does harm, in words. */
   backfires: string[];
   deliveredBy: ActorKind[];
@@ -184,6 +218,97 @@ export interface Measure {
   cases: string[];
 }
 
+/** The plan modes, as the ranking weights name them (see `PlanMode` in `plan.ts`). */
+export type RankingMode = 'atrocity-prevention-first' | 'escalation' | 'direct' | 'structural';
+
+/** Every plan mode. */
+export const RANKING_MODES: readonly RankingMode[] = [
+  'atrocity-prevention-first',
+  'escalation',
+  'direct',
+  'structural',
+];
+
+/**
+ * How plans rank measures, as data (toolkit version 2 on). A measure's score is the sum of
+ * five parts, meant to weigh in this order: its fit to the situation, to the stage, to the
+ * agenda the mode calls for, the record of comparable past cases, and the risks it answers;
+ * then a penalty per pitfall whose conditions hold and to which it is exposed.
+ */
+export interface RankingWeights {
+  /** Made for the primary situation; for another that holds; only for others. */
+  situation: { primary: number; holds: number; other: number };
+  /** Made for the stage (or any stage: 0); only for other stages. */
+  stage: { fits: number; other: number };
+  /** Per mode and agenda: points, or null when the mode does not propose that agenda. */
+  agenda: Record<RankingMode, Record<Agenda, number | null>>;
+  /**
+   * Lessons: a verdict's value (`helped`, `mixed`, `failed`) times how comparable the case
+   * is (`sameCountry`, else `sameSituation`, else `other`; plus `sameStage`), summed and
+   * kept within ±`max`. Only cases that ended before the plan's year count.
+   */
+  lessons: {
+    helped: number;
+    mixed: number;
+    failed: number;
+    sameCountry: number;
+    sameSituation: number;
+    sameStage: number;
+    other: number;
+    max: number;
+  };
+  /**
+   * Risks answered: `perSeverity` times the highest factor severity (0–4), `perFactor` per
+   * factor, `indicator` per fired indicator, `redFlag` per red flag; at most `max`.
+   */
+  risks: {
+    perSeverity: number;
+    perFactor: number;
+    indicator: number;
+    redFlag: number;
+    max: number;
+  };
+  /** Measures proposed at most, per mode. */
+  size: Record<RankingMode, number>;
+}
+
+/**
+ * One condition of a pitfall rule, by name (`test`) with its parameters. The engine knows
+ * each test (see `pitfalls.ts`): `imminent`; `tier-and-stage` (`tiers`, `stages`);
+ * `episode-under-way` (optional `stateLed`); `one-sided-attacks` (`share`, `events`);
+ * `one-sided-episodes`; `situation` (`situations`); `stage` (`stages`);
+ * `armed-perpetrators-in-war`; `indicator` (`indicators`); `series-below` and
+ * `series-at-least` (`series`, `value`); `group-share` (`value`); `factor-at-least`
+ * (`factor`, `value`); `state-attacks`; `deaths-rising-with` (`measures`); `tension`.
+ */
+export interface PitfallTest {
+  test: string;
+  tiers?: string[];
+  stages?: PlanStage[];
+  situations?: SituationKind[];
+  indicators?: string[];
+  measures?: string[];
+  series?: string;
+  factor?: string;
+  value?: number;
+  share?: number;
+  events?: number;
+  stateLed?: boolean;
+}
+
+/**
+ * A pitfall as data: when it applies (any of `when`), what to do instead, how far it pushes
+ * exposed measures down the ranking (`penalty`, points), and the lessons cases it rests on.
+ */
+export interface PitfallRuleSpec {
+  id: PitfallId;
+  title: string;
+  warning: string;
+  penalty: number;
+  when: PitfallTest[];
+  cases: string[];
+}
+
 /** The toolkit file: versioned like frameworks. */
 export interface Toolkit {
   id: string;
@@ -191,6 +316,10 @@ export interface Toolkit {
   title: string;
   changelog: { version: number; date: string; note: string }[];
   measures: Measure[];
+  /** Ranking weights (version 2 on). */
+  ranking?: RankingWeights;
+  /** The pitfall rules (version 2 on). */
+  pitfallRules?: PitfallRuleSpec[];
 }
 
 /** A source a case rests on. */
@@ -206,6 +335,8 @@ export interface CaseAction {
   measure: string;
   by: string;
   what: string;
+  /** The record of this action when it differs from the case's verdict (version 2 on). */
+  verdict?: 'helped' | 'mixed' | 'failed';
 }
 
 /**
@@ -220,6 +351,8 @@ export interface LessonCase {
   fromYear: number;
   toYear: number;
   situation: SituationKind;
+  /** The stages the case speaks to: when its measures were taken (version 2 on). */
+  stages?: PlanStage[];
   summary: string;
   actions: CaseAction[];
   outcome: string;

@@ -1,5 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CountryFacts, SeriesKey } from '../../../src/core/planning/facts.js';
-import type { Measure, PitfallId } from '../../../src/core/planning/types.js';
+import type {
+  Measure,
+  PitfallId,
+  PitfallRuleSpec,
+  RankingWeights,
+} from '../../../src/core/planning/types.js';
+
+const shipped = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../content/toolkit/toolkit.v2.json'), 'utf8'),
+) as { ranking: RankingWeights; pitfallRules: PitfallRuleSpec[] };
+
+/** The shipped ranking weights (toolkit version 2). */
+export const RANKING: RankingWeights = shipped.ranking;
+
+/** The shipped pitfall rules (toolkit version 2). */
+export const PITFALL_RULES: readonly PitfallRuleSpec[] = shipped.pitfallRules;
 
 /** A country with nothing of note: low tier, no escalation, no series. */
 export function quietFacts(overrides: Partial<CountryFacts> = {}): CountryFacts {

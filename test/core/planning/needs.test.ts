@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { diffNeeds, draftNeeds, editNeeds } from '../../../src/core/planning/needs.js';
 import { buildPlan } from '../../../src/core/planning/plan.js';
 import { classifySituation } from '../../../src/core/planning/situation.js';
-import { measure, quietFacts, series } from './fixtures.js';
+import { measure, quietFacts, series, PITFALL_RULES, RANKING } from './fixtures.js';
 
 const facts = quietFacts({
   structural: {
@@ -37,6 +37,8 @@ const plan = buildPlan({
   measures: [measure('judiciary')],
   lessons: [],
   actors: [],
+  ranking: RANKING,
+  pitfallRules: PITFALL_RULES,
 });
 
 describe('needs assessments', () => {
@@ -53,7 +55,12 @@ describe('needs assessments', () => {
     );
     assert.deepEqual(
       doc.parts['capacity-gaps'].map((i) => i.key),
-      ['capacity:preconditions-2011:rule-of-law', 'protection-gap:judiciary'],
+      ['capacity:preconditions-2011:rule-of-law', 'capacity-map'],
+    );
+    assert.match(
+      doc.parts['capacity-gaps'][1]!.text,
+      /^no capacity map: gaps unknown/,
+      'without a map the gaps are unknown, said once, not a gap on every measure',
     );
     assert.deepEqual(doc.parts.activities, []);
     assert.deepEqual(

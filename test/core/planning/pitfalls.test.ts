@@ -4,10 +4,16 @@ import type { CountryFacts } from '../../../src/core/planning/facts.js';
 import { checkPitfalls } from '../../../src/core/planning/pitfalls.js';
 import { classifySituation } from '../../../src/core/planning/situation.js';
 import type { Measure, PitfallId } from '../../../src/core/planning/types.js';
-import { exposed, measure, quietFacts, series } from './fixtures.js';
+import { exposed, measure, PITFALL_RULES, quietFacts, series } from './fixtures.js';
 
 function warnings(facts: CountryFacts, proposed: Measure[], underWay: Measure[] = []) {
-  return checkPitfalls({ facts, situation: classifySituation(facts), proposed, underWay });
+  return checkPitfalls({
+    facts,
+    situation: classifySituation(facts),
+    proposed,
+    underWay,
+    rules: PITFALL_RULES,
+  });
 }
 
 function ids(facts: CountryFacts, proposed: Measure[], underWay: Measure[] = []): PitfallId[] {

@@ -5,7 +5,7 @@ import type { CountryFacts } from '../../../src/core/planning/facts.js';
 import { buildPlan, isActive } from '../../../src/core/planning/plan.js';
 import { classifySituation } from '../../../src/core/planning/situation.js';
 import type { Measure } from '../../../src/core/planning/types.js';
-import { measure, quietFacts } from './fixtures.js';
+import { measure, PITFALL_RULES, quietFacts, RANKING } from './fixtures.js';
 
 const measures: Measure[] = [
   measure('judiciary', {
@@ -89,6 +89,8 @@ function plan(facts: CountryFacts) {
       },
     ],
     actors,
+    ranking: RANKING,
+    pitfallRules: PITFALL_RULES,
   });
 }
 
@@ -126,6 +128,15 @@ describe('plans', () => {
   it('atrocity prevention first when imminent: direct and escalation measures only, structural ones deferred', () => {
     const p = plan({
       ...structural,
+      perpetrators: [
+        {
+          type: 'state-forces',
+          events: 9,
+          deaths: 80,
+          names: [{ name: 'Army', events: 9, deaths: 80 }],
+        },
+        { type: 'rebels', events: 1, deaths: 2 },
+      ],
       structural: { ...structural.structural!, tier: 'extreme' },
       series: { battleDeaths: [{ year: 2020, value: 2000, variable: 'v', source: 's' }] },
       escalation: {
@@ -147,6 +158,8 @@ describe('plans', () => {
       },
     });
     assert.equal(p.mode, 'atrocity-prevention-first');
+    assert.equal(p.lead, 'atrocity');
+    assert.match(p.leadReason, /one-sided/);
     assert.deepEqual(
       p.measures.map((m) => m.id),
       ['protect', 'envoy'],

@@ -7,10 +7,11 @@ import {
   validateToolkit,
 } from '../../../src/core/planning/toolkit.js';
 import type { ContentIssue } from '../../../src/core/planning/toolkit.js';
-import { AGENDAS, MEASURE_AREAS } from '../../../src/core/planning/types.js';
+import { AGENDAS, MEASURE_AREAS, PITFALL_IDS } from '../../../src/core/planning/types.js';
 import type { Lessons, Toolkit } from '../../../src/core/planning/types.js';
 import { contentDir } from '../../../src/services/content.js';
 import { planningRefs } from '../../../src/services/toolkit.js';
+import { RANKING } from './fixtures.js';
 
 // Content files are untyped JSON; the tests change them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,6 +67,15 @@ function fixtureToolkit(): Toolkit {
         cases: [],
       },
     ],
+    ranking: structuredClone(RANKING),
+    pitfallRules: PITFALL_IDS.map((id) => ({
+      id,
+      title: `Pitfall ${id}`,
+      warning: 'What to do instead.',
+      penalty: 1,
+      when: [{ test: 'indicator', indicators: ['civilian-targeting'] }],
+      cases: ['case-a'],
+    })),
   };
 }
 
@@ -338,5 +348,72 @@ describe('the shipped content', () => {
     const caseIds = new Set(lessons.lessons.cases.map((c) => c.id));
     const toolkit = validateToolkit(read('toolkit.v1.json'), { ...installed, caseIds });
     assert.ok(toolkit.ok, toolkit.ok ? '' : JSON.stringify(toolkit.issues, null, 1));
+  });
+
+  it('toolkit.v2.json and lessons.v2.json validate, with ranking weights, pitfall rules, aims and stages', async () => {
+    const installed = await planningRefs();
+    const read = (name: string): unknown =>
+      JSON.parse(readFileSync(contentDir('toolkit', name), 'utf8'));
+    const lessons = validateLessons(read('lessons.v2.json'), {
+      measures: new Set(
+        (read('toolkit.v2.json') as { measures: { id: string }[] }).measures.map((m) => m.id),
+      ),
+      countries: installed.countries,
+    });
+    assert.ok(lessons.ok, lessons.ok ? '' : JSON.stringify(lessons.issues, null, 1));
+    for (const c of lessons.lessons.cases) assert.ok(c.stages?.length, `${c.id} names its stages`);
+    const caseIds = new Set(lessons.lessons.cases.map((c) => c.id));
+    const toolkit = validateToolkit(read('toolkit.v2.json'), { ...installed, caseIds });
+    assert.ok(toolkit.ok, toolkit.ok ? '' : JSON.stringify(toolkit.issues, null, 1));
+    assert.deepEqual(
+      toolkit.toolkit.pitfallRules!.map((r) => r.id).sort(),
+      [...PITFALL_IDS].sort(),
+    );
+    for (const m of toolkit.toolkit.measures) assert.ok(m.aim, `${m.id} says whom it acts on`);
+    // The weights keep the order of the issue: situation, stage, agenda, lessons, risks.
+    const w = toolkit.toolkit.ranking!;
+    const spread = {
+      situation: w.situation.primary - w.situation.other,
+      stage: w.stage.fits - w.stage.other,
+      agenda: Math.max(
+        ...Object.values(w.agenda).map((a) => {
+          const v = Object.values(a).filter((x): x is number => x !== null);
+          return Math.max(...v) - Math.min(...v);
+        }),
+      ),
+      lessons: 2 * w.lessons.max,
+      risks: w.risks.max,
+    };
+    assert.ok(
+      spread.situation > spread.stage &&
+        spread.stage > spread.agenda &&
+        spread.agenda > spread.lessons - 0.01 &&
+        spread.lessons > spread.risks,
+      JSON.stringify(spread),
+    );
+  });
+});
+
+describe('ranking weights and pitfall rules in the toolkit', () => {
+  it('are required from version 2, and checked field by field', () => {
+    const missing = toolkitIssues((t) => {
+      delete t.ranking;
+      delete t.pitfallRules;
+    });
+    assert.deepEqual(paths(missing), ['pitfallRules', 'ranking']);
+    const bad = toolkitIssues((t) => {
+      t.ranking.stage.fits = 'high';
+      t.ranking.agenda.direct.escalation = 'no';
+      t.pitfallRules[0].when[0] = { test: 'moon-phase' };
+      t.pitfallRules[1].when[0] = { test: 'indicator', indicators: ['nope'] };
+    });
+    assert.deepEqual(paths(bad), [
+      'pitfallRules[0].when[0].test',
+      'pitfallRules[1].when[0].indicators[0]',
+      'ranking.agenda.direct.escalation',
+      'ranking.stage.fits',
+    ]);
+    const short = toolkitIssues((t) => t.pitfallRules.pop());
+    assert.match(message(short, 'pitfallRules'), /expected a rule for short-long-incoherence/);
   });
 });
