@@ -19,8 +19,9 @@ import { NO_DATA } from './palette.js';
 export type CountryFeature = Feature<Geometry, { name: string }> & { id: string; iso3: string };
 
 async function asset<T>(file: string): Promise<T> {
-  const r = await fetch(`atlas/${file}`);
-  if (!r.ok) throw new Error(`map data missing (atlas/${file}: HTTP ${r.status})`);
+  // By absolute path: a page opened at `/country/mmr` loads the same files as one at `/`.
+  const r = await fetch(`/atlas/${file}`);
+  if (!r.ok) throw new Error(`map data missing (/atlas/${file}: HTTP ${r.status})`);
   return (await r.json()) as T;
 }
 

@@ -16,6 +16,8 @@ export interface Column<T> {
   /** The CSV value (default: the sort value). */
   csv?: (row: T) => unknown;
   numeric?: boolean;
+  /** A note under the header (where the column's figures come from); not in the CSV. */
+  note?: () => Child;
 }
 
 /** The sort state: a column key and a direction. */
@@ -100,10 +102,12 @@ export function sortableTable<T>(
             ),
           )
         : c.label;
+      const note = c.note?.();
       return h(
         'th',
         { scope: 'col', 'aria-sort': ariaSort, class: c.numeric ? 'num' : null },
         label,
+        note ? h('span', { class: 'th-note' }, note) : null,
       );
     }),
   );

@@ -25,7 +25,17 @@ import type {
   Override,
   TimelineEntry,
 } from '../types.js';
-import { changeArrow, explain, facts, notice, section, tierBadge } from '../ui.js';
+import {
+  changeArrow,
+  explain,
+  facts,
+  forecastOrigin,
+  notice,
+  pageTitle,
+  section,
+  tierBadge,
+} from '../ui.js';
+import { isUnknownCountry, unknownCountryPage } from './unknown-country.js';
 
 /** Years of the score trend before the as-of year. */
 const TREND_YEARS = 15;
@@ -223,10 +233,21 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
   const framework = query.get('framework') ?? undefined;
   const asOf = `${year}-12-31`;
 
-  const report = await get<AssessReport>('/assessments', { asOf: year, country: id, framework });
-  const a = report.assessments[0];
-  if (!a) throw new Error(`no assessment of ${id} as of ${year}`);
+  const report = await get<AssessReport>('/assessments', {
+    asOf: year,
+    country: id,
+    framework,
+  }).catch((error: unknown) => {
+    if (isUnknownCountry(error)) return undefined;
+    throw error;
+  });
+  const a = report?.assessments[0];
+  if (!report || !a) {
+    await unknownCountryPage(main, id, (c) => link(`/country/${c}`, { asOf: year }), year);
+    return { settled: Promise.resolve() };
+  }
   const name = a.country.name;
+  pageTitle(name);
   const frameworkName = `${report.framework.title} (${report.framework.id} v${report.framework.version})`;
   const yearPicker = h('input', {
     type: 'number',
@@ -238,6 +259,29 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
   });
   yearPicker.addEventListener('change', () => {
     location.hash = link(`/country/${id}`, { asOf: yearPicker.value, framework });
+  });
+
+  // The latest forecast, shown in the header with its origin and in the trends.
+  const forecastLoad = get<ForecastReport>('/forecasts', { all: true }).then(
+    (f) => ({ ok: true as const, f }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const forecastSlot = h('div', { class: 'forecast-slot', 'aria-live': 'polite' });
+  void forecastLoad.then((forecast) => {
+    if (!forecast.ok) return;
+    const own = forecast.f.forecasts.find((r) => r.countryId === id);
+    replace(
+      forecastSlot,
+      h(
+        'p',
+        { class: 'forecast-headline' },
+        h('strong', {}, 'Forecast: '),
+        own
+          ? `${percent(own.risk)} probability of a new mass killing in ${forecast.f.origin + 1}–${forecast.f.origin + forecast.f.horizonYears} (rank ${own.rank} of ${forecast.f.forecasts.length})`
+          : `none for ${name}`,
+      ),
+      forecastOrigin(forecast.f.origin, forecast.f.horizonYears, year),
+    );
   });
 
   const sections = [
@@ -261,10 +305,7 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
               to: year,
             },
           ),
-          get<ForecastReport>('/forecasts', { all: true }).then(
-            (f) => ({ ok: true as const, f }),
-            (error: unknown) => ({ ok: false as const, error }),
-          ),
+          forecastLoad,
         ]);
         return { trend, forecast };
       },
@@ -515,6 +556,7 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
           ),
         ),
         assessmentSummary(a, frameworkName),
+        forecastSlot,
       ),
       h(
         'nav',
