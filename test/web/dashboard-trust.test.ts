@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { loadCountryRegistry } from '../../src/services/countries.js';
+import { EscalationMonitor } from '../../src/services/escalation.js';
 import { createUser, setUserDisabled } from '../../src/services/identity.js';
+import { submitReport } from '../../src/services/reports.js';
 import {
   ANALYST,
   NOW,
@@ -233,7 +236,8 @@ describe('dashboard: figures and words a reader can trust', { skip }, () => {
       'flex',
     );
     await page.waitForSelector('html[data-complete="true"]', { timeout: 120_000 });
-    assert.equal(await page.locator('#escalation svg.country-map path.own').count(), 1);
+    // The escalation part loads the map's outlines: it settles ready only if they came.
+    assert.equal(await page.locator('section#escalation').getAttribute('data-state'), 'ready');
     assert.match(page.url(), /\/#\/country\/mmr\?asOf=2014$/);
     await page.goto(`${d.url}/country/mmr/brief?asOf=${YEAR}`);
     await page.waitForSelector('html[data-complete="true"]', { timeout: 120_000 });
@@ -259,6 +263,126 @@ describe('dashboard: figures and words a reader can trust', { skip }, () => {
     assert.equal(await page.locator('h1').innerText(), 'Country not found');
     assert.equal(await page.locator('#suggestions').count(), 0);
     assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('lens: plain names first, evidence folded, no empty chart or map', async () => {
+    const { page, errors } = await d.page();
+    await open(page, d.url, `#/country/cod?asOf=${YEAR}`);
+    const folds = page.locator('#factors details.evidence-fold');
+    assert.ok((await folds.count()) >= 5);
+    assert.equal(await page.locator('#factors details.evidence-fold[open]').count(), 0);
+    assert.match(
+      (await folds.first().locator('summary').innerText()).trim(),
+      /^Evidence \(\d+ values?\)$/,
+    );
+    const table = folds.first().locator('table.evidence');
+    assert.equal(await table.isVisible(), false);
+    await folds.first().locator('summary').click();
+    assert.equal(await table.isVisible(), true);
+    // The indicator's plain name shows; its variable code only on request.
+    const code = table.locator('td.code-col code').first();
+    const variable = await code.textContent();
+    assert.equal(await code.isVisible(), false);
+    assert.notEqual(
+      await table.locator('td[data-label="indicator"]').first().innerText(),
+      variable,
+    );
+    await page.locator('#show-codes').check();
+    assert.equal(await code.isVisible(), true);
+    await page.locator('#show-codes').uncheck();
+    // Every key indicator chart has a line to show, under the indicator's plain name.
+    for (const chart of await page.locator('#indicators [data-variable]').all()) {
+      assert.ok((await chart.locator('svg circle').count()) >= 2);
+      const heading = await chart.locator('h3').innerText();
+      assert.ok(!heading.includes((await chart.getAttribute('data-variable'))!), heading);
+    }
+
+    // A country without events gets a sentence, not an empty map.
+    await open(page, d.url, `#/country/nor?asOf=${YEAR}`);
+    assert.equal(await page.locator('#escalation svg.country-map').count(), 0);
+    assert.equal(
+      await page.locator('#no-event-map').innerText(),
+      `No events recorded in ${YEAR - 3}–${YEAR}.`,
+    );
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it("a country map is framed on the country's main parts (Norway, not Svalbard)", async () => {
+    const registry = loadCountryRegistry();
+    const monitor = await EscalationMonitor.open(d.store, {
+      names: (id) => registry.byId(id)?.name ?? id,
+    });
+    const operator = { kind: 'system' } as const;
+    for (const [date, name, latitude, longitude] of [
+      ['2013-07-22', 'Oslo', 59.91, 10.75],
+      ['2014-03-01', 'Tromsø', 69.65, 18.96],
+    ] as const)
+      await submitReport(d.store, operator, registry, monitor, {
+        country: 'nor',
+        date,
+        category: 'mobilisation.hate-propaganda',
+        place: { name, latitude, longitude },
+        sharing: 'CLEAR',
+        organisation: 'upo',
+        reportedBy: 'test',
+      });
+    const { page } = await d.page();
+    await open(page, d.url, `#/country/nor?asOf=${YEAR}`);
+    const dots = page.locator('#escalation svg.country-map circle.event-dot');
+    assert.equal(await dots.count(), 2);
+    assert.match(
+      await page.locator('#escalation .event-map .caption').innerText(),
+      /^2 events, every one with a location\./,
+    );
+    const ys = (await dots.evaluateAll((c) => c.map((x) => Number(x.getAttribute('cy'))))).sort(
+      (a, b) => a - b,
+    );
+    // Framed on mainland Norway (58–71°N) the two cities lie some 250 of the map's 360 units
+    // apart; framed with Svalbard (to 81°N) they would lie about 110 apart.
+    assert.ok(ys[1]! - ys[0]! > 200, `Oslo and Tromsø ${ys[1]! - ys[0]!} apart`);
+    await page.context().close();
+  });
+
+  it('wording: singular for one, the fields named by their labels, who may send', async () => {
+    const { page } = await d.page();
+    await open(page, d.url, '#/report');
+    assert.equal(
+      await page.locator('#report-who').innerText(),
+      'Sending needs a signed-in analyst or field monitor. Sign in',
+    );
+    await page.locator('.report-form button[type="submit"]').click();
+    assert.equal(
+      await page.locator('#report-errors').innerText(),
+      '3 fields to correct: Country, Date, Category.',
+    );
+    await page.locator('#country').selectOption('cod');
+    await page.locator('#category').fill('violence.against-civilians.attack');
+    await page.locator('.report-form button[type="submit"]').click();
+    assert.equal(await page.locator('#report-errors').innerText(), '1 field to correct: Date.');
+
+    await signIn(page, d.url, VIEWER);
+    await page.waitForFunction(() => location.hash.startsWith('#/world'));
+    await open(page, d.url, '#/report');
+    assert.equal(
+      await page.locator('#report-who').innerText(),
+      'Your role (viewer in Prevention office) may not send reports: sending needs a signed-in analyst or field monitor.',
+    );
+    await page.context().close();
+  });
+
+  it('phone width: the lens and the watchlist without sideways scrolling, rows as cards', async () => {
+    const { page } = await d.page({ width: 375, height: 740 });
+    for (const hash of [`#/watchlist?asOf=${YEAR}`, `#/country/cod?asOf=${YEAR}`]) {
+      await open(page, d.url, hash);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 375, `${hash} at 375px is ${width}px wide`);
+    }
+    await open(page, d.url, `#/watchlist?asOf=${YEAR}`);
+    const cell = page.locator('#watchlist tbody tr').first().locator('td[data-col="tier"]');
+    assert.equal(await cell.evaluate((e) => getComputedStyle(e).display), 'block');
+    assert.equal(await cell.getAttribute('data-label'), 'Tier');
     await page.context().close();
   });
 });

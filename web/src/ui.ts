@@ -7,6 +7,7 @@ import { ApiError, NetworkError, NotAvailableError } from './api.js';
 import { h, replace } from './dom.js';
 import type { Child } from './dom.js';
 import { inkOn, tierColour } from './palette.js';
+import { labelCells } from './table.js';
 import { mayDo, roleWhere } from './session.js';
 import type { Action } from './session.js';
 import type { Me } from './types.js';
@@ -103,6 +104,7 @@ export function section<T>(
     (data) => {
       const out = render(data);
       replace(body, ...(Array.isArray(out) ? out : [out]));
+      labelCells(body);
       el.dataset.state = 'ready';
     },
     (error: unknown) => {

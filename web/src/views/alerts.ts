@@ -5,7 +5,7 @@
 import { getAll, post } from '../api.js';
 import { namesById } from '../data.js';
 import { h, replace } from '../dom.js';
-import { stamp } from '../format.js';
+import { plural, stamp } from '../format.js';
 import type { RouteContext } from '../router.js';
 import { link, setQuery } from '../router.js';
 import type { Alert } from '../types.js';
@@ -44,7 +44,7 @@ export async function alertsView(ctx: RouteContext): Promise<void> {
     const shown = alerts
       .filter((a) => state === 'all' || stateOf(a) === state)
       .sort((x, y) => y.raisedAt.localeCompare(x.raisedAt) || y.id - x.id);
-    count.textContent = `${shown.length} ${state === 'all' ? '' : `${state} `}alerts${country ? ` for ${names.get(country) ?? country}` : ''}`;
+    count.textContent = `${plural(shown.length, state === 'all' ? 'alert' : `${state} alert`)}${country ? ` for ${names.get(country) ?? country}` : ''}`;
     replace(
       list,
       ...shown.map((a) => {
