@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { loadCountryRegistry } from '../../src/services/countries.js';
 import { EscalationMonitor } from '../../src/services/escalation.js';
 import { createUser, setUserDisabled } from '../../src/services/identity.js';
-import { submitReport } from '../../src/services/reports.js';
+import { reports, submitReport } from '../../src/services/reports.js';
 import {
   ANALYST,
   NOW,
@@ -383,6 +383,23 @@ describe('dashboard: figures and words a reader can trust', { skip }, () => {
     const cell = page.locator('#watchlist tbody tr').first().locator('td[data-col="tier"]');
     assert.equal(await cell.evaluate((e) => getComputedStyle(e).display), 'block');
     assert.equal(await cell.getAttribute('data-label'), 'Tier');
+    await page.context().close();
+  });
+
+  it('field report: a reliability left unknown is stored as unknown', async () => {
+    const { page } = await d.page();
+    await signIn(page, d.url, ANALYST);
+    await page.waitForFunction(() => location.hash.startsWith('#/world'));
+    await open(page, d.url, '#/report');
+    assert.equal(await page.locator('#reliability').inputValue(), 'unknown');
+    await page.locator('#country').selectOption('isl');
+    await page.locator('#date').fill('2014-05-02');
+    await page.locator('#category').fill('mobilisation.hate-propaganda');
+    await page.locator('.report-form button[type="submit"]').click();
+    await page.locator('#report-result [data-state="sent"]').waitFor();
+    const stored = await reports(d.store, { kind: 'system' }, { countryId: 'isl' });
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0]!.event.reliability, 'unknown');
     await page.context().close();
   });
 });

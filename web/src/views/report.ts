@@ -130,6 +130,7 @@ export function reportBody(v: Record<string, string>): Record<string, unknown> {
   }
   if (v.accountability) body.accountability = v.accountability;
   if (list(v.sources).length) body.sources = list(v.sources);
+  // Sent as chosen, "unknown" included: left out, the server would take the default, low.
   if (v.reliability) body.reliability = v.reliability;
   if (v.notes) body.notes = v.notes;
   return body;
@@ -265,7 +266,7 @@ export async function reportView(ctx: RouteContext): Promise<void> {
         'reliability',
         'Reliability',
         select([
-          ['', 'unknown'],
+          ['unknown', 'unknown'],
           ['high', 'high'],
           ['medium', 'medium'],
           ['low', 'low'],
