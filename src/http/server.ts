@@ -235,8 +235,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const web = existsSync(join(webRoot, 'index.html'));
   if (web) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false });
   app.setNotFoundHandler((request, reply) =>
-    // Paths of the single-page app that are not files get its index page.
-    web && request.method === 'GET' && !request.url.startsWith(`${API_PREFIX}/`)
+    // Every page path of the single-page app (`/country/mmr`) gets its index page; a missing
+    // file (a name with an extension: `/chunks/old.js`) is a 404, not a page in its place.
+    web &&
+    request.method === 'GET' &&
+    !request.url.startsWith(`${API_PREFIX}/`) &&
+    !/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)
       ? reply.type('text/html').sendFile('index.html')
       : routeNotFound(request, reply),
   );

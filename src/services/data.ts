@@ -118,7 +118,9 @@ export function findCountry(registry: CountryRegistry, query: string, year?: num
   const found = registry.resolve(query, { year });
   const first = found[0];
   if (!first) {
-    throw new InputError(`no country matches "${query}"`, {
+    const near = registry.suggest(query).map((c) => c.name);
+    const hint = near.length ? ` (did you mean ${orList(near)}?)` : '';
+    throw new InputError(`no country matches "${query}"${hint}`, {
       expected:
         'a name, or a COW, Gleditsch-Ward, ISO or V-Dem code (see `lens countries resolve`)',
     });
@@ -224,4 +226,11 @@ export async function sharedVersion(store: Store): Promise<string> {
     .map((v) => String(v ?? '-'))
     .join(':');
   return `${own}:${await dataVersion(store)}`;
+}
+
+/** Names joined for a question: `Sudan`, `Niger or Nigeria`, `Mali, Malta or Malawi`. */
+function orList(names: readonly string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }

@@ -8,12 +8,20 @@ import {
   ANONYMOUS,
   ORGANISATION_KINDS,
   ROLES,
+  ROLE_ACTIONS,
   SCOPES,
   canDo,
   describePrincipal,
   requireAction,
 } from '../store/access.js';
-import type { OrganisationKind, Principal, Role, Scope, UserPrincipal } from '../store/access.js';
+import type {
+  OrganisationKind,
+  Principal,
+  Role,
+  Scope,
+  UserPrincipal,
+  WriteAction,
+} from '../store/access.js';
 import type { Store } from '../store/database.js';
 import type { Schema } from '../store/schema.js';
 import {
@@ -703,6 +711,15 @@ async function membershipList(
     active: m.organisationId === active,
     home: m.organisationId === u.organisationId,
   }));
+}
+
+/**
+ * The writes `principal`'s role and token scopes allow at all (an admin's list holds every
+ * action), so an interface offers only those; whether one item may be changed is still
+ * decided per item when the write is made.
+ */
+export function allowedActions(principal: Principal): WriteAction[] {
+  return ROLE_ACTIONS.admin.filter((action) => canDo(principal, action));
 }
 
 /** The organisations `principal`'s user belongs to, by id, the one they act for marked active. */

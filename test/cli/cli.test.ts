@@ -125,6 +125,15 @@ describe('lens command', () => {
     assert.match(r.stderr, /bad\.csv:2/);
   });
 
+  it('suggests the country a misspelt name meant', async () => {
+    const r = await runLens(['--db', db, 'plan', 'Sudn']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no country matches "Sudn" \(did you mean Sudan\?\)/);
+    const none = await runLens(['--db', db, 'plan', 'Qwxzv']);
+    assert.equal(none.code, 1);
+    assert.doesNotMatch(none.stderr, /did you mean/);
+  });
+
   it('syncs a folder: twins unchanged, event files imported, lookups and notes listed apart', async () => {
     const folder = join(dir, 'folder');
     mkdirSync(folder);

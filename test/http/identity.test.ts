@@ -84,10 +84,19 @@ onEveryStore('HTTP API identity', (target) => {
     assert.equal(user.username, 'ana');
     assert.doesNotMatch(res.body, /passwordHash|\$argon2/);
     const cookie = sessionCookie(res);
-    const me = json<{ username: string; organisationId: string; role: string }>(
+    const me = json<{ username: string; organisationId: string; role: string; actions: string[] }>(
       await app.inject({ url: '/api/v1/me', headers: { cookie } }),
     );
     assert.deepEqual([me.username, me.organisationId, me.role], ['ana', 'un-osapg', 'analyst']);
+    // What the role allows, so the dashboard offers only those actions.
+    assert.deepEqual(me.actions, [
+      'submit-report',
+      'review-report',
+      'override',
+      'handle-alert',
+      'open-case',
+      'work-case',
+    ]);
 
     const report = {
       country: 'Iceland',
@@ -138,10 +147,11 @@ onEveryStore('HTTP API identity', (target) => {
   });
 
   it('honours API token scopes', async () => {
-    const me = json<{ scopes: string[] }>(
+    const me = json<{ scopes: string[]; actions: string[] }>(
       await app.inject({ url: '/api/v1/me', headers: as(readToken) }),
     );
     assert.deepEqual(me.scopes, ['read']);
+    assert.deepEqual(me.actions, []);
     const report = { country: 'Iceland', date: today, category: 'mobilisation.hate-propaganda' };
     problem(
       await app.inject({

@@ -137,7 +137,10 @@ export function stageTimeline(
   );
 }
 
-/** Grouped bars: one bar per category and series (e.g. share with atrocities by tier, per framework). */
+/**
+ * Grouped bars: one bar per category and series (e.g. share with atrocities by tier, per
+ * framework). With `percent`, values are shares in [0, 1] drawn on a 0–100% axis.
+ */
 export function groupedBars(
   data: readonly { group: string; series: string; value: number | null }[],
   label: string,
@@ -162,7 +165,9 @@ export function groupedBars(
         label: options.yLabel,
         grid: true,
         percent: options.percent,
-        domain: options.percent ? [0, 1] : undefined,
+        // Plot's `percent` multiplies the values by 100 before the scale: its domain is in
+        // percentage points, so a share of 1 fills the axis and no bar overflows it.
+        domain: options.percent ? [0, 100] : undefined,
       },
       color: {
         domain: series,

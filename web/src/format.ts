@@ -10,6 +10,21 @@ export function score(x: number | null | undefined): string {
   return x === null || x === undefined ? '–' : x.toFixed(2);
 }
 
+const WHOLE = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+
+/** A count with thousands separators: `12345` → `12,345`. */
+export function count(n: number): string {
+  return WHOLE.format(n);
+}
+
+/**
+ * A count with its noun, singular for one: `plural(1, 'event')` → `1 event`,
+ * `plural(1200, 'death')` → `1,200 deaths`; `many` for irregular plurals.
+ */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
 /** A plain number with up to `digits` decimals; a dash when missing. */
 export function num(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined) return '–';

@@ -15,7 +15,7 @@ import {
   organisationsOf,
   writerOf,
 } from './session.js';
-import { notice } from './ui.js';
+import { notice, pageTitle } from './ui.js';
 import { watchlistView } from './views/watchlist.js';
 import { worldView } from './views/world.js';
 import { flushOutbox } from './outbox.js';
@@ -28,6 +28,11 @@ import type { View } from './router.js';
 function lazy<K extends string>(load: () => Promise<Record<K, View>>, name: K): View {
   return async (ctx) => (await load())[name](ctx);
 }
+
+// A page address without `#` (`/country/mmr?asOf=2014`, typed or shared; the server answers
+// every page path with this app) shows the same view as its hash route, under that address.
+if (!location.hash && location.pathname !== '/' && location.pathname !== '/index.html')
+  history.replaceState(null, '', `/#${location.pathname}${location.search}`);
 
 const ROUTES: Route[] = [
   { pattern: '/world', view: worldView, title: 'World' },
@@ -153,13 +158,15 @@ async function render(): Promise<void> {
     else a.removeAttribute('aria-current');
   }
   if (!found) {
+    pageTitle('Not found');
     replace(
       main,
       h('h1', { id: 'view-title', tabindex: -1 }, 'Not found'),
       h('p', {}, `No view at ${path}. `, h('a', { href: '#/world' }, 'Go to the world view')),
     );
   } else {
-    document.title = `${found.route.title} · Atrocity Prevention Lens`;
+    // A view that knows a better name (the country's) sets it once it has its data.
+    pageTitle(found.route.title);
     try {
       settled = (await found.route.view({ params: found.params, query, main, signal: own.signal }))
         ?.settled;

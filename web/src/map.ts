@@ -3,9 +3,9 @@
  * (`atlas/countries-110m.json`, `atlas/countries-50m.json`) so they work offline. Countries
  * join the data by ISO 3166 numeric code (the atlas's feature ids).
  */
-import { geoEqualEarth, geoPath, geoMercator } from 'd3-geo';
+import { geoArea, geoCentroid, geoDistance, geoEqualEarth, geoPath, geoMercator } from 'd3-geo';
 import type { GeoPermissibleObjects } from 'd3-geo';
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon } from 'geojson';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import { s } from './dom.js';
@@ -19,8 +19,9 @@ import { NO_DATA } from './palette.js';
 export type CountryFeature = Feature<Geometry, { name: string }> & { id: string; iso3: string };
 
 async function asset<T>(file: string): Promise<T> {
-  const r = await fetch(`atlas/${file}`);
-  if (!r.ok) throw new Error(`map data missing (atlas/${file}: HTTP ${r.status})`);
+  // By absolute path: a page opened at `/country/mmr` loads the same files as one at `/`.
+  const r = await fetch(`/atlas/${file}`);
+  if (!r.ok) throw new Error(`map data missing (/atlas/${file}: HTTP ${r.status})`);
   return (await r.json()) as T;
 }
 
@@ -211,7 +212,40 @@ export interface MapPoint {
   radius?: number;
 }
 
-/** One country's outline (1:50m) with points on it, neighbours faint around it. */
+/** A part this much smaller than a country's largest is framed only when near it. */
+const OUTLYING_SHARE = 0.25;
+/** How near (in radians of arc, about 10°) a small part must lie to the largest to be framed. */
+const OUTLYING_ARC = (10 * Math.PI) / 180;
+
+/**
+ * The parts of a country to frame its map on: the largest part, the parts at least a
+ * quarter of its area, and the smaller ones within about 10° of it. Remote islands and
+ * territories (Svalbard for Norway, French Guiana for France) stay on the map but do not
+ * set its frame, so the country is not drawn small in a corner.
+ */
+export function framedParts(f: Feature<Geometry>): Feature<Geometry> {
+  if (f.geometry.type !== 'MultiPolygon') return f;
+  const parts = f.geometry.coordinates.map((coordinates) => {
+    const polygon = { type: 'Polygon' as const, coordinates };
+    return { coordinates, area: geoArea(polygon), centre: geoCentroid(polygon) };
+  });
+  const largest = parts.reduce((a, b) => (b.area > a.area ? b : a));
+  const kept = parts.filter(
+    (p) =>
+      p.area >= largest.area * OUTLYING_SHARE ||
+      geoDistance(p.centre, largest.centre) <= OUTLYING_ARC,
+  );
+  const geometry: MultiPolygon = {
+    type: 'MultiPolygon',
+    coordinates: kept.map((p) => p.coordinates),
+  };
+  return { ...f, geometry };
+}
+
+/**
+ * One country's outline (1:50m) with points on it, neighbours faint around it; framed on the
+ * country's main parts (`framedParts`) and the points.
+ */
 export function countryMap(
   features: readonly CountryFeature[],
   iso3: string | undefined,
@@ -221,9 +255,14 @@ export function countryMap(
   const width = 480;
   const height = 360;
   const own = iso3 ? features.find((f) => f.iso3 === iso3) : undefined;
-  const focusOn: GeoPermissibleObjects = own ?? {
-    type: 'MultiPoint',
-    coordinates: points.map((p) => [p.longitude, p.latitude]),
+  const located: Feature<Geometry> = {
+    type: 'Feature',
+    properties: {},
+    geometry: { type: 'MultiPoint', coordinates: points.map((p) => [p.longitude, p.latitude]) },
+  };
+  const focusOn: GeoPermissibleObjects = {
+    type: 'FeatureCollection',
+    features: [...(own ? [framedParts(own)] : []), ...(points.length ? [located] : [])],
   };
   const projection = geoMercator().fitExtent(
     [

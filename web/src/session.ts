@@ -52,6 +52,15 @@ export function currentUser(): Promise<Me | null> {
   return me;
 }
 
+/**
+ * The user as the server sees them now, asked again (after a refusal: the role or the
+ * session may have changed since the page was drawn); null when nobody is signed in.
+ */
+export function freshUser(): Promise<Me | null> {
+  me = undefined;
+  return currentUser().catch(() => null);
+}
+
 /** Forgets the cached user (after sign-in, sign-out or a switch). */
 export function forgetUser(): void {
   me = undefined;
@@ -89,6 +98,32 @@ export function activeOrganisation(m: Me): { id: string; name: string } | undefi
   if (active) return active;
   if (m.organisation) return orgOf(m.organisation);
   return m.organisationId ? orgOf(m.organisationId) : undefined;
+}
+
+/** A write the server checks by role: what `Me.actions` lists. */
+export type Action =
+  | 'submit-report'
+  | 'review-report'
+  | 'override'
+  | 'handle-alert'
+  | 'open-case'
+  | 'work-case'
+  | 'administer';
+
+/**
+ * Whether the signed-in user's role allows `action` at all, so a view offers only what the
+ * user may do: false when nobody is signed in; true when the server does not say (an older
+ * server), and then a refusal explains itself.
+ */
+export function mayDo(m: Me | null, action: Action): boolean {
+  if (!m) return false;
+  return m.actions === undefined || m.actions.includes(action);
+}
+
+/** The user's role where the session acts, in words (`viewer in Prevention office`). */
+export function roleWhere(m: Me): string {
+  const org = activeOrganisation(m)?.name;
+  return `${m.role ?? 'no role'}${org ? ` in ${org}` : ''}`;
 }
 
 /** Signs in; keeps the CSRF token the server returns. */

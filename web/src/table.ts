@@ -16,6 +16,8 @@ export interface Column<T> {
   /** The CSV value (default: the sort value). */
   csv?: (row: T) => unknown;
   numeric?: boolean;
+  /** A note under the header (where the column's figures come from); not in the CSV. */
+  note?: () => Child;
 }
 
 /** The sort state: a column key and a direction. */
@@ -100,10 +102,12 @@ export function sortableTable<T>(
             ),
           )
         : c.label;
+      const note = c.note?.();
       return h(
         'th',
         { scope: 'col', 'aria-sort': ariaSort, class: c.numeric ? 'num' : null },
         label,
+        note ? h('span', { class: 'th-note' }, note) : null,
       );
     }),
   );
@@ -115,7 +119,7 @@ export function sortableTable<T>(
         const out = c.cell(r);
         return h(
           'td',
-          { class: c.numeric ? 'num' : null, 'data-col': c.key },
+          { class: c.numeric ? 'num' : null, 'data-col': c.key, 'data-label': c.label },
           ...(Array.isArray(out) ? out : [out]),
         );
       }),
@@ -136,4 +140,23 @@ export function tableCsv<T>(rows: readonly T[], columns: readonly Column<T>[]): 
     columns.map((c) => c.label),
     rows.map((r) => columns.map((c) => (c.csv ?? c.sort ?? (() => ''))(r))),
   );
+}
+
+/**
+ * Gives each body cell of the tables inside `root` the text of its column's header as
+ * `data-label` (unless it has one), so that on a phone, where a table's rows become cards
+ * (styles.css), every value keeps its name.
+ */
+export function labelCells(root: ParentNode): void {
+  for (const table of root.querySelectorAll('table')) {
+    const head = table.tHead?.rows[table.tHead.rows.length - 1];
+    if (!head) continue;
+    const names = [...head.cells].map((c) => c.textContent?.trim() ?? '');
+    for (const body of table.tBodies)
+      for (const row of body.rows)
+        [...row.cells].forEach((cell, i) => {
+          if (!cell.dataset.label && names[i] && cell.tagName === 'TD')
+            cell.dataset.label = names[i]!;
+        });
+  }
 }

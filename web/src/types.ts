@@ -268,4 +268,6 @@ export interface Me {
   clearance?: string;
   /** The scopes of the API token used; absent for a session. */
   scopes?: string[];
+  /** The writes the role allows at all (`handle-alert`, `work-case`, …); absent on older servers. */
+  actions?: string[];
 }

@@ -165,6 +165,32 @@ export class CountryRegistry {
   }
 
   /**
+   * The countries whose name or alias is spelt nearly as `query` (a typing slip: a letter
+   * missing, added, swapped or wrong, or the start of a name), nearest first, at most
+   * `limit`; states that exist now before past ones. For "did you mean …?" after a miss.
+   */
+  suggest(query: string, limit = 3): Country[] {
+    const q = nameKeys(query).base;
+    if (q === '') return [];
+    const allowed = q.length <= 4 ? 1 : q.length <= 8 ? 2 : 3;
+    const scored: { country: Country; score: number }[] = [];
+    for (const country of this.countries) {
+      let best = Infinity;
+      for (const name of [country.name, ...country.aliases]) {
+        const key = nameKeys(name).base;
+        const d = key.startsWith(q) && q.length >= 3 ? 0.5 : editDistance(q, key, allowed);
+        best = Math.min(best, d);
+      }
+      if (best <= allowed)
+        scored.push({ country, score: best + (country.to === undefined ? 0 : 0.25) });
+    }
+    return scored
+      .sort((a, b) => a.score - b.score || a.country.name.localeCompare(b.country.name))
+      .slice(0, limit)
+      .map((s) => s.country);
+  }
+
+  /**
    * Every distinct country `query` may mean, best first (for `lens countries resolve`).
    * With `from`, the query is read in that system only; without, numbers are tried as COW,
    * GW, ISO numeric and V-Dem ids, text as ISO alpha-2/alpha-3, V-Dem text id, registry id
@@ -573,4 +599,26 @@ function stableSort<T>(items: readonly T[], rank: (item: T) => number[]): T[] {
 
 function distinct(countries: readonly Country[]): Country[] {
   return [...new Set(countries)];
+}
+
+/**
+ * The edit distance of two strings (insertions, deletions, substitutions and swaps of
+ * neighbours each count 1), or `limit + 1` as soon as it must exceed `limit`.
+ */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
+    }
+    if (Math.min(...row) > limit) return limit + 1;
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
 }

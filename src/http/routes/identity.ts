@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AuthenticationError,
+  allowedActions,
   membershipsOf,
   sessionCsrf,
   signIn,
@@ -34,6 +35,12 @@ const me = open(
     organisationId: { type: 'string', description: 'the organisation the caller acts for' },
     role: { type: 'string', description: "the user's role in that organisation" },
     scopes: { type: 'array', items: { type: 'string' } },
+    actions: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'the writes the role (and token scopes) allow at all: submit-report, review-report, override, handle-alert, open-case, work-case, administer',
+    },
     organisations: {
       type: 'array',
       items: membership,
@@ -212,7 +219,10 @@ export function identityRoutes(app: FastifyInstance, ctx: ApiContext, signIns: R
     },
     async (request) => {
       const p = request.principal;
-      return p.kind === 'user' ? { ...p, organisations: await membershipsOf(ctx.store, p) } : p;
+      const actions = allowedActions(p);
+      return p.kind === 'user'
+        ? { ...p, actions, organisations: await membershipsOf(ctx.store, p) }
+        : { ...p, actions };
     },
   );
 }

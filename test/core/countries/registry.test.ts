@@ -471,3 +471,16 @@ describe('validation', () => {
     ]);
   });
 });
+
+describe('suggestions for a misspelt name', () => {
+  test('a letter missing, swapped, wrong or added finds the country; nonsense finds none', () => {
+    const names = (q: string) => registry.suggest(q).map((c) => c.name);
+    assert.deepEqual(names('Sudn'), ['Sudan']);
+    assert.equal(names('Myanmr')[0], 'Myanmar');
+    assert.equal(names('Nigeira')[0], 'Nigeria');
+    assert.equal(names('Bangldesh')[0], 'Bangladesh');
+    assert.ok(names('Nigr').includes('Niger'));
+    assert.deepEqual(names('Qwxzv'), []);
+    assert.deepEqual(names(''), []);
+  });
+});

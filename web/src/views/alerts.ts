@@ -5,10 +5,11 @@
 import { getAll, post } from '../api.js';
 import { namesById } from '../data.js';
 import { h, replace } from '../dom.js';
-import { stamp } from '../format.js';
+import { plural, stamp } from '../format.js';
 import type { RouteContext } from '../router.js';
 import { link, setQuery } from '../router.js';
 import type { Alert } from '../types.js';
+import { currentUser, freshUser, mayDo, roleWhere } from '../session.js';
 import { notice } from '../ui.js';
 
 type State = 'open' | 'acknowledged' | 'resolved' | 'all';
@@ -22,10 +23,14 @@ export async function alertsView(ctx: RouteContext): Promise<void> {
   const { query, main } = ctx;
   let state = (query.get('state') as State | null) ?? 'open';
   const country = query.get('country') ?? '';
-  const [alerts, names] = await Promise.all([
+  const [alerts, names, me] = await Promise.all([
     getAll<Alert>('/alerts', { filter: 'all', country: country || undefined }),
     namesById().catch(() => new Map<string, string>()),
+    currentUser().catch(() => null),
   ]);
+  // Only a role that may handle alerts sees Acknowledge and Resolve; others are told why.
+  const attempt = { me, action: 'handle-alert', doing: 'acknowledge or resolve alerts' } as const;
+  const handles = mayDo(me, attempt.action);
   const list = h('ol', { class: 'inbox', id: 'inbox' });
   const count = h('p', { 'aria-live': 'polite', class: 'count' });
   const stateSelect = h(
@@ -39,7 +44,7 @@ export async function alertsView(ctx: RouteContext): Promise<void> {
     const shown = alerts
       .filter((a) => state === 'all' || stateOf(a) === state)
       .sort((x, y) => y.raisedAt.localeCompare(x.raisedAt) || y.id - x.id);
-    count.textContent = `${shown.length} ${state === 'all' ? '' : `${state} `}alerts${country ? ` for ${names.get(country) ?? country}` : ''}`;
+    count.textContent = `${plural(shown.length, state === 'all' ? 'alert' : `${state} alert`)}${country ? ` for ${names.get(country) ?? country}` : ''}`;
     replace(
       list,
       ...shown.map((a) => {
@@ -63,7 +68,7 @@ export async function alertsView(ctx: RouteContext): Promise<void> {
                     );
                     draw();
                   } catch (error) {
-                    replace(result, notice(error));
+                    replace(result, notice(error, { ...attempt, me: await freshUser() }));
                   }
                 },
               },
@@ -108,8 +113,8 @@ export async function alertsView(ctx: RouteContext): Promise<void> {
           h(
             'div',
             { class: 'actions' },
-            st === 'open' ? act('acknowledge') : null,
-            st !== 'resolved' ? act('resolve') : null,
+            handles && st === 'open' ? act('acknowledge') : null,
+            handles && st !== 'resolved' ? act('resolve') : null,
             result,
           ),
         );
@@ -144,6 +149,15 @@ export async function alertsView(ctx: RouteContext): Promise<void> {
         country ? h('a', { href: '#/alerts' }, ' every country') : null,
       ),
       count,
+      handles
+        ? null
+        : h(
+            'p',
+            { class: 'muted', id: 'alerts-role' },
+            me
+              ? `Your role (${roleWhere(me)}) may read alerts but not acknowledge or resolve them.`
+              : 'Sign in as an analyst or focal point to acknowledge or resolve alerts.',
+          ),
       list,
     ),
   );

@@ -8,7 +8,7 @@ import { get } from '../api.js';
 import { groupedBars, stackedBars } from '../charts.js';
 import { frameworkList } from '../data.js';
 import { h, replace } from '../dom.js';
-import { num, percent } from '../format.js';
+import { num, percent, plural } from '../format.js';
 import { TIERS } from '../palette.js';
 import type { RouteContext } from '../router.js';
 import { link } from '../router.js';
@@ -252,7 +252,7 @@ export async function backtestView(ctx: RouteContext): Promise<void> {
       h(
         'table',
         { class: 'data compact', id: 'episodes-table' },
-        h('caption', {}, `${r.episodes.length} episodes`),
+        h('caption', {}, plural(r.episodes.length, 'episode')),
         h(
           'thead',
           {},

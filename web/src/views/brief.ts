@@ -9,7 +9,8 @@ import type { RouteContext } from '../router.js';
 import { link } from '../router.js';
 import { planView } from '../planning.js';
 import type { AssessReport, CountryStatus } from '../types.js';
-import { notice } from '../ui.js';
+import { notice, pageTitle } from '../ui.js';
+import { isUnknownCountry, unknownCountryPage } from './unknown-country.js';
 import { assessmentSummary, factorList } from './country.js';
 
 /** Draws the brief. Resolves when every part is on the page. */
@@ -25,7 +26,12 @@ export async function briefView(ctx: RouteContext): Promise<void> {
       (error: unknown) => ({ ok: false as const, error }),
     );
   const [report, trend, status, plan] = await Promise.all([
-    get<AssessReport>('/assessments', { asOf: year, country: id, framework }),
+    get<AssessReport>('/assessments', { asOf: year, country: id, framework }).catch(
+      (error: unknown) => {
+        if (isUnknownCountry(error)) return undefined;
+        throw error;
+      },
+    ),
     settle(
       get<{ points: { year: number; score: number | null; tier: string | null }[] }>(
         '/assessments/trend',
@@ -35,8 +41,12 @@ export async function briefView(ctx: RouteContext): Promise<void> {
     settle(get<{ statuses: CountryStatus[] }>('/escalation/status', { asOf, all: true })),
     settle(get<unknown>(`/countries/${encodeURIComponent(id)}/plan`, { asOf })),
   ]);
-  const a = report.assessments[0];
-  if (!a) throw new Error(`no assessment of ${id} as of ${year}`);
+  const a = report?.assessments[0];
+  if (!report || !a) {
+    await unknownCountryPage(main, id, (c) => link(`/country/${c}/brief`, { asOf: year }), year);
+    return;
+  }
+  pageTitle(`${a.country.name}: country brief`);
   const s = status.ok ? status.value.statuses.find((x) => x.countryId === id) : undefined;
   const print = h(
     'button',

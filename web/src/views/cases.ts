@@ -12,6 +12,7 @@ import { stamp } from '../format.js';
 import type { RouteContext } from '../router.js';
 import { link } from '../router.js';
 import type { Alert } from '../types.js';
+import { currentUser, freshUser, mayDo, roleWhere } from '../session.js';
 import { notice } from '../ui.js';
 
 /** One step of a case. */
@@ -47,31 +48,42 @@ const STEPS = ['assessment', 'advice', 'decision'];
 /** Draws the board. Resolves when the cases and warnings are on it. */
 export async function casesView(ctx: RouteContext): Promise<void> {
   const { main } = ctx;
-  const [cases, alerts, names] = await Promise.all([
+  const [cases, alerts, names, me] = await Promise.all([
     getAll<Case>('/cases'),
     getAll<Alert>('/alerts', { filter: 'open' }),
     namesById().catch(() => new Map<string, string>()),
+    currentUser().catch(() => null),
   ]);
+  // A role sees only the buttons it may press; a refusal names the role.
+  const opening = { me, action: 'open-case', doing: 'open cases' } as const;
+  const working = { me, action: 'work-case', doing: 'work on cases' } as const;
   const board = h('div', { class: 'board', id: 'board' });
   const country = (id: string) => h('a', { href: link(`/country/${id}`) }, names.get(id) ?? id);
-  const act = (label: string, run: () => Promise<void>, result: HTMLElement) =>
-    h(
-      'button',
-      {
-        type: 'button',
-        on: {
-          click: async () => {
-            try {
-              await run();
-              draw();
-            } catch (error) {
-              replace(result, notice(error));
-            }
+  const act = (
+    label: string,
+    run: () => Promise<void>,
+    result: HTMLElement,
+    attempt: typeof opening | typeof working,
+  ) =>
+    !mayDo(me, attempt.action)
+      ? null
+      : h(
+          'button',
+          {
+            type: 'button',
+            on: {
+              click: async () => {
+                try {
+                  await run();
+                  draw();
+                } catch (error) {
+                  replace(result, notice(error, { ...attempt, me: await freshUser() }));
+                }
+              },
+            },
           },
-        },
-      },
-      label,
-    );
+          label,
+        );
   const replaceCase = (updated: Case) => {
     const i = cases.findIndex((c) => c.id === updated.id);
     if (i >= 0) cases[i] = updated;
@@ -122,6 +134,7 @@ export async function casesView(ctx: RouteContext): Promise<void> {
             step.status === 'open' ? `Start ${step.step}` : `Complete ${step.step}`,
             move(step.status === 'open' ? 'start' : 'complete'),
             result,
+            working,
           )
         : null,
       result,
@@ -142,6 +155,7 @@ export async function casesView(ctx: RouteContext): Promise<void> {
             'Open a case',
             async () => replaceCase(await post<Case>('/cases', { alertId: a.id })),
             result,
+            opening,
           ),
           result,
         );
@@ -174,6 +188,13 @@ export async function casesView(ctx: RouteContext): Promise<void> {
           'From warning to assessment, advice and decision; imminent warnings go on the fast track.',
         ),
       ),
+      me && !mayDo(me, working.action)
+        ? h(
+            'p',
+            { class: 'muted', id: 'cases-role' },
+            `Your role (${roleWhere(me)}) may follow cases but not open or move them.`,
+          )
+        : null,
       board,
     ),
   );

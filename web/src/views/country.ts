@@ -9,7 +9,7 @@ import { get, getAll, post } from '../api.js';
 import { lineTrend, scoreTrend, stageTimeline } from '../charts.js';
 import { h, replace } from '../dom.js';
 import type { Child } from '../dom.js';
-import { num, percent, score, stamp } from '../format.js';
+import { count, num, percent, plural, score, stamp } from '../format.js';
 import { countryFeatures, countryMap } from '../map.js';
 import { STAGE_COLOURS } from '../palette.js';
 import type { RouteContext } from '../router.js';
@@ -25,7 +25,17 @@ import type {
   Override,
   TimelineEntry,
 } from '../types.js';
-import { changeArrow, explain, facts, notice, section, tierBadge } from '../ui.js';
+import {
+  changeArrow,
+  explain,
+  facts,
+  forecastOrigin,
+  notice,
+  pageTitle,
+  section,
+  tierBadge,
+} from '../ui.js';
+import { isUnknownCountry, unknownCountryPage } from './unknown-country.js';
 
 /** Years of the score trend before the as-of year. */
 const TREND_YEARS = 15;
@@ -41,8 +51,13 @@ function severityBar(severity: number | null): HTMLElement {
   );
 }
 
-/** The factor table: severity, whether an override applies, the evidence and what is missing. */
-export function factorList(a: Assessment): HTMLElement {
+/**
+ * The factor table: severity, whether an override applies, the evidence and what is missing.
+ * Indicators go by their plain names; the variable codes show on request (the `show-codes`
+ * class on an enclosing element, set by `codeToggle`). With `collapsed`, each factor's
+ * evidence is folded under its count (the lens); without, it is open (the brief).
+ */
+export function factorList(a: Assessment, options: { collapsed?: boolean } = {}): HTMLElement {
   const groups = new Map(a.groups.map((g) => [g.id, g]));
   const byGroup = new Map<string, FactorAssessment[]>();
   for (const f of a.factors) byGroup.set(f.group, [...(byGroup.get(f.group) ?? []), f]);
@@ -82,34 +97,47 @@ export function factorList(a: Assessment): HTMLElement {
                   )
                 : null,
               f.evidence.length
-                ? h(
-                    'table',
-                    { class: 'data compact evidence' },
-                    h('caption', { class: 'visually-hidden' }, `Evidence for ${f.title}`),
+                ? foldable(
+                    options.collapsed === true,
+                    `Evidence (${plural(f.evidence.length, 'value')})`,
                     h(
-                      'thead',
-                      {},
+                      'table',
+                      { class: 'data compact evidence' },
+                      h('caption', { class: 'visually-hidden' }, `Evidence for ${f.title}`),
                       h(
-                        'tr',
+                        'thead',
                         {},
-                        ...['indicator', 'variable', 'value', 'year', 'source', 'severity'].map(
-                          (x) => h('th', { scope: 'col' }, x),
-                        ),
-                      ),
-                    ),
-                    h(
-                      'tbody',
-                      {},
-                      ...f.evidence.map((e) =>
                         h(
                           'tr',
                           {},
-                          h('td', {}, e.indicator),
-                          h('td', {}, h('code', {}, e.variable)),
-                          h('td', { class: 'num' }, num(e.value)),
-                          h('td', { class: 'num' }, e.year),
-                          h('td', {}, e.release ? `${e.source} ${e.release}` : e.source),
-                          h('td', { class: 'num' }, e.severity),
+                          ...['indicator', 'variable', 'value', 'year', 'source', 'severity'].map(
+                            (x) =>
+                              h(
+                                'th',
+                                { scope: 'col', class: x === 'variable' ? 'code-col' : null },
+                                x,
+                              ),
+                          ),
+                        ),
+                      ),
+                      h(
+                        'tbody',
+                        {},
+                        ...f.evidence.map((e) =>
+                          h(
+                            'tr',
+                            {},
+                            h('td', { 'data-label': 'indicator' }, e.indicator),
+                            h(
+                              'td',
+                              { class: 'code-col', 'data-label': 'variable' },
+                              h('code', {}, e.variable),
+                            ),
+                            h('td', { class: 'num' }, num(e.value)),
+                            h('td', { class: 'num' }, e.year),
+                            h('td', {}, e.release ? `${e.source} ${e.release}` : e.source),
+                            h('td', { class: 'num' }, e.severity),
+                          ),
                         ),
                       ),
                     ),
@@ -134,6 +162,30 @@ export function factorList(a: Assessment): HTMLElement {
         ),
       ),
     ),
+  );
+}
+
+/** `content` folded under `summary` when `fold`, else as it is. */
+function foldable(fold: boolean, summary: string, content: HTMLElement): HTMLElement {
+  return fold
+    ? h('details', { class: 'evidence-fold' }, h('summary', {}, summary), content)
+    : content;
+}
+
+/**
+ * A switch that shows the variable codes beside the indicators' plain names across the
+ * view it is in (they are hidden until asked for).
+ */
+export function codeToggle(): HTMLElement {
+  const box = h('input', { type: 'checkbox', id: 'show-codes' });
+  box.addEventListener('change', () =>
+    box.closest('.view')?.classList.toggle('show-codes', box.checked),
+  );
+  return h(
+    'p',
+    { class: 'code-toggle no-print' },
+    box,
+    h('label', { for: 'show-codes' }, ' Show variable codes'),
   );
 }
 
@@ -192,7 +244,7 @@ function statusBlock(s: CountryStatus | undefined): Child[] {
           {},
           h('strong', {}, i.title),
           i.redFlag ? h('span', { class: 'red-flag' }, ' red flag') : null,
-          ` (${i.stage}): ${i.events} events${i.deaths ? `, ${i.deaths} deaths` : ''}, ${i.from} to ${i.to}`,
+          ` (${i.stage}): ${plural(i.events, 'event')}${i.deaths ? `, ${plural(i.deaths, 'death')}` : ''}, ${i.from} to ${i.to}`,
           h(
             'details',
             {},
@@ -223,10 +275,21 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
   const framework = query.get('framework') ?? undefined;
   const asOf = `${year}-12-31`;
 
-  const report = await get<AssessReport>('/assessments', { asOf: year, country: id, framework });
-  const a = report.assessments[0];
-  if (!a) throw new Error(`no assessment of ${id} as of ${year}`);
+  const report = await get<AssessReport>('/assessments', {
+    asOf: year,
+    country: id,
+    framework,
+  }).catch((error: unknown) => {
+    if (isUnknownCountry(error)) return undefined;
+    throw error;
+  });
+  const a = report?.assessments[0];
+  if (!report || !a) {
+    await unknownCountryPage(main, id, (c) => link(`/country/${c}`, { asOf: year }), year);
+    return { settled: Promise.resolve() };
+  }
   const name = a.country.name;
+  pageTitle(name);
   const frameworkName = `${report.framework.title} (${report.framework.id} v${report.framework.version})`;
   const yearPicker = h('input', {
     type: 'number',
@@ -240,12 +303,37 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
     location.hash = link(`/country/${id}`, { asOf: yearPicker.value, framework });
   });
 
+  // The latest forecast, shown in the header with its origin and in the trends.
+  const forecastLoad = get<ForecastReport>('/forecasts', { all: true }).then(
+    (f) => ({ ok: true as const, f }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const forecastSlot = h('div', { class: 'forecast-slot', 'aria-live': 'polite' });
+  void forecastLoad.then((forecast) => {
+    if (!forecast.ok) return;
+    const own = forecast.f.forecasts.find((r) => r.countryId === id);
+    replace(
+      forecastSlot,
+      h(
+        'p',
+        { class: 'forecast-headline' },
+        h('strong', {}, 'Forecast: '),
+        own
+          ? `${percent(own.risk)} probability of a new mass killing in ${forecast.f.origin + 1}–${forecast.f.origin + forecast.f.horizonYears} (rank ${own.rank} of ${forecast.f.forecasts.length})`
+          : `none for ${name}`,
+      ),
+      forecastOrigin(forecast.f.origin, forecast.f.horizonYears, year),
+    );
+  });
+
   const sections = [
     section(
       'Factors and evidence',
       'factors',
       async () => a,
-      (x) => factorList(x),
+      (x) => {
+        return [codeToggle(), factorList(x, { collapsed: true })];
+      },
     ),
     section(
       'Trends',
@@ -261,10 +349,7 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
               to: year,
             },
           ),
-          get<ForecastReport>('/forecasts', { all: true }).then(
-            (f) => ({ ok: true as const, f }),
-            (error: unknown) => ({ ok: false as const, error }),
-          ),
+          forecastLoad,
         ]);
         return { trend, forecast };
       },
@@ -334,14 +419,13 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
       'Key indicators',
       'indicators',
       async () => {
-        const variables = [
-          ...new Set(
-            a.drivers.flatMap(
-              (d) =>
-                a.factors.find((f) => f.id === d.factor)?.evidence.map((e) => e.variable) ?? [],
-            ),
-          ),
-        ].slice(0, 2);
+        // The drivers' variables by their plain names; a third in reserve for one without
+        // yearly values (a derived variable such as an episode count has none to draw).
+        const names = new Map<string, string>();
+        for (const d of a.drivers)
+          for (const e of a.factors.find((f) => f.id === d.factor)?.evidence ?? [])
+            if (!names.has(e.variable)) names.set(e.variable, e.indicator);
+        const variables = [...names.keys()].slice(0, 3);
         const years = Array.from({ length: 11 }, (_, i) => year - 10 + i);
         const series = await Promise.all(
           variables.map(async (variable) => {
@@ -356,24 +440,27 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
                 })),
               ),
             );
-            return { variable, values };
+            return { variable, indicator: names.get(variable) ?? variable, values };
           }),
         );
-        return series;
+        // No empty chart: a series needs two years with a value to draw a line.
+        return series
+          .filter((x) => x.values.filter((v) => v.value !== null).length >= 2)
+          .slice(0, 2);
       },
       (series) =>
         series.length === 0
-          ? h('p', { class: 'muted' }, 'No driver with evidence on this date.')
+          ? h('p', { class: 'muted' }, 'No driver with yearly values on this date.')
           : h(
               'div',
               { class: 'chart-row' },
               ...series.map((s) =>
                 h(
                   'div',
-                  {},
-                  h('h3', {}, h('code', {}, s.variable)),
-                  lineTrend(s.values, `${name}: ${s.variable} by year`, {
-                    yLabel: s.variable,
+                  { 'data-variable': s.variable },
+                  h('h3', {}, s.indicator, ' ', h('code', { class: 'code-col' }, s.variable)),
+                  lineTrend(s.values, `${name}: ${s.indicator} by year`, {
+                    yLabel: s.indicator,
                     width: 360,
                     height: 160,
                   }),
@@ -418,7 +505,7 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
                   longitude: e.place!.longitude!,
                   colour: FAMILY_COLOURS[family] ?? '#555',
                   radius: e.deaths?.best ? Math.min(9, 3 + Math.log10(1 + e.deaths.best) * 2) : 3,
-                  label: `${e.date.start} ${e.category}${e.place?.name ? ` at ${e.place.name}` : ''}${e.deaths ? `, ${e.deaths.best} deaths` : ''}`,
+                  label: `${e.date.start} ${e.category}${e.place?.name ? ` at ${e.place.name}` : ''}${e.deaths ? `, ${plural(e.deaths.best, 'death')}` : ''}`,
                 };
               })
           : [];
@@ -433,32 +520,43 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
               )
             : h('p', { class: 'muted' }, 'No checkpoint.'),
           h('h3', {}, 'Events on the map'),
-          h(
-            'div',
-            { class: 'event-map' },
-            countryMap(
-              features,
-              a.country.iso3,
-              points,
-              `${name}: ${points.length} located events, ${year - 3}–${year}`,
-            ),
-            Array.isArray(events)
-              ? h(
+          !Array.isArray(events)
+            ? h('div', {}, h('p', { class: 'caption' }, 'Events: '), notice(events))
+            : points.length === 0
+              ? // No empty map: say what there is instead.
+                h(
                   'p',
-                  { class: 'caption' },
-                  `${points.length} of ${events.length} events have a location. `,
-                  ...Object.entries(FAMILY_COLOURS).map(([f, c]) =>
-                    h(
-                      'span',
-                      { class: 'key' },
-                      h('span', { class: 'swatch', style: `background:${c}` }),
-                      f,
-                      ' ',
+                  { class: 'muted', id: 'no-event-map' },
+                  events.length === 0
+                    ? `No events recorded in ${year - 3}–${year}.`
+                    : `${plural(events.length, 'event')} in ${year - 3}–${year}, none with a location to map.`,
+                )
+              : h(
+                  'div',
+                  { class: 'event-map' },
+                  countryMap(
+                    features,
+                    a.country.iso3,
+                    points,
+                    `${name}: ${plural(points.length, 'located event')}, ${year - 3}–${year}`,
+                  ),
+                  h(
+                    'p',
+                    { class: 'caption' },
+                    points.length === events.length
+                      ? `${plural(events.length, 'event')}, every one with a location. `
+                      : `${count(points.length)} of ${plural(events.length, 'event')} have a location. `,
+                    ...Object.entries(FAMILY_COLOURS).map(([f, c]) =>
+                      h(
+                        'span',
+                        { class: 'key' },
+                        h('span', { class: 'swatch', style: `background:${c}` }),
+                        f,
+                        ' ',
+                      ),
                     ),
                   ),
-                )
-              : h('div', {}, h('p', { class: 'caption' }, 'Events: '), notice(events)),
-          ),
+                ),
         ];
       },
     ),
@@ -515,6 +613,7 @@ export async function countryView(ctx: RouteContext): Promise<{ settled: Promise
           ),
         ),
         assessmentSummary(a, frameworkName),
+        forecastSlot,
       ),
       h(
         'nav',

@@ -6,11 +6,11 @@
 import { ApiError } from '../api.js';
 import { countryList } from '../data.js';
 import { h, replace } from '../dom.js';
-import { stamp } from '../format.js';
+import { plural, stamp } from '../format.js';
 import { discardReport, flushOutbox, outboxOf, sendableBy, submitReport } from '../outbox.js';
 import type { RouteContext } from '../router.js';
-import { currentUser, displayName, writerOf } from '../session.js';
-import { notice } from '../ui.js';
+import { currentUser, displayName, freshUser, mayDo, roleWhere, writerOf } from '../session.js';
+import { notice, sentence } from '../ui.js';
 
 /** Categories offered as suggestions (the server's taxonomy has the full list and checks it). */
 const CATEGORIES = [
@@ -130,6 +130,7 @@ export function reportBody(v: Record<string, string>): Record<string, unknown> {
   }
   if (v.accountability) body.accountability = v.accountability;
   if (list(v.sources).length) body.sources = list(v.sources);
+  // Sent as chosen, "unknown" included: left out, the server would take the default, low.
   if (v.reliability) body.reliability = v.reliability;
   if (v.notes) body.notes = v.notes;
   return body;
@@ -145,18 +146,40 @@ const FIELD_OF: Record<string, string> = {
   'deaths.high': 'deathsHigh',
 };
 
+/** "2 fields to correct: Date, Latitude." naming each field by its label. */
+function toCorrect(form: HTMLFormElement, ids: readonly string[]): HTMLElement {
+  const labels = ids.map(
+    (id) =>
+      form
+        .querySelector(`label[for="${id}"]`)
+        ?.textContent?.replace(/\s*\*$/, '')
+        .trim() || id,
+  );
+  return h(
+    'p',
+    { role: 'alert', class: 'notice notice-error', id: 'report-errors' },
+    `${plural(ids.length, 'field')} to correct: ${labels.join(', ')}.`,
+  );
+}
+
 /** Draws the form and the outbox. Resolves when the form is ready. */
 export async function reportView(ctx: RouteContext): Promise<void> {
   const { main, signal } = ctx;
   const [countries, me] = await Promise.all([countryList(), currentUser().catch(() => null)]);
-  const signedIn = me
-    ? h('p', { class: 'caption' }, `Reporting as ${displayName(me)}.`)
-    : h(
+  const signedIn = !me
+    ? h(
         'p',
-        { class: 'notice notice-signin' },
-        'Sending needs a signed-in analyst. ',
+        { class: 'notice notice-signin', id: 'report-who' },
+        'Sending needs a signed-in analyst or field monitor. ',
         h('a', { href: '#/signin' }, 'Sign in'),
-      );
+      )
+    : mayDo(me, 'submit-report')
+      ? h('p', { class: 'caption', id: 'report-who' }, `Reporting as ${displayName(me)}.`)
+      : h(
+          'p',
+          { class: 'notice notice-forbidden', id: 'report-who' },
+          `Your role (${roleWhere(me)}) may not send reports: sending needs a signed-in analyst or field monitor.`,
+        );
   const select = (options: readonly [string, string][], required = false) => {
     const el = h('select', {}, ...options.map(([value, label]) => h('option', { value }, label)));
     el.required = required;
@@ -243,7 +266,7 @@ export async function reportView(ctx: RouteContext): Promise<void> {
         'reliability',
         'Reliability',
         select([
-          ['', 'unknown'],
+          ['unknown', 'unknown'],
           ['high', 'high'],
           ['medium', 'medium'],
           ['low', 'low'],
@@ -325,14 +348,7 @@ export async function reportView(ctx: RouteContext): Promise<void> {
     for (const k of Object.keys(v)) setError(form, k, errors[k] ?? '');
     const first = Object.keys(errors)[0];
     if (first) {
-      replace(
-        result,
-        h(
-          'p',
-          { role: 'alert', class: 'notice notice-error' },
-          `${Object.keys(errors).length} field(s) to correct.`,
-        ),
-      );
+      replace(result, toCorrect(form, Object.keys(errors)));
       form.querySelector<Field>(`[name="${first}"]`)?.focus();
       return;
     }
@@ -359,13 +375,26 @@ export async function reportView(ctx: RouteContext): Promise<void> {
       }
       form.reset();
     } catch (error) {
+      const fields = new Set<string>();
       if (error instanceof ApiError) {
         for (const p of (error.problem.errors as
           { field: string; message: string }[] | undefined) ?? []) {
-          setError(form, FIELD_OF[p.field] ?? p.field.split('.')[0] ?? p.field, p.message);
+          const id = FIELD_OF[p.field] ?? p.field.split('.')[0] ?? p.field;
+          setError(form, id, sentence(p.message));
+          fields.add(id);
         }
       }
-      replace(result, notice(error));
+      // Field errors are named by the form's labels, beside each field; others as they come.
+      replace(
+        result,
+        fields.size
+          ? toCorrect(form, [...fields])
+          : notice(error, {
+              me: await freshUser(),
+              action: 'submit-report',
+              doing: 'send reports',
+            }),
+      );
     }
   });
 

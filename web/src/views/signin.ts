@@ -3,6 +3,7 @@
  * a CSRF token for the requests that change data; what a user sees depends on the sharing
  * level of each item and the user's organisation, decided by the server.
  */
+import { ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { organisationSwitcher } from '../organisation-switcher.js';
 import { outboxOf } from '../outbox.js';
@@ -16,7 +17,7 @@ import {
   signOut,
   writerOf,
 } from '../session.js';
-import { facts, notice } from '../ui.js';
+import { facts, notice, sentence } from '../ui.js';
 
 function changed(): void {
   window.dispatchEvent(new Event('lens:session'));
@@ -111,7 +112,18 @@ export async function signinView(ctx: RouteContext): Promise<void> {
       changed();
       location.hash = '#/world';
     } catch (error) {
-      replace(result, notice(error));
+      // The server's own reason (wrong username or password, locked until…, disabled), not
+      // the "sign in to see this" of a read.
+      replace(
+        result,
+        error instanceof ApiError && error.status < 500
+          ? h(
+              'p',
+              { class: 'notice notice-refused', role: 'alert', 'data-state': 'refused' },
+              sentence(error.message),
+            )
+          : notice(error),
+      );
       password.focus();
     }
   });

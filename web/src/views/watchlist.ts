@@ -12,7 +12,7 @@ import { link, setQuery } from '../router.js';
 import { sortableTable, sortRows, tableCsv } from '../table.js';
 import type { Column, SortState } from '../table.js';
 import type { Alert, AssessReport, CountryStatus, ForecastReport } from '../types.js';
-import { changeArrow, download, notice, tierBadge } from '../ui.js';
+import { changeArrow, download, forecastOrigin, notice, tierBadge } from '../ui.js';
 
 /** One row of the watchlist. */
 interface Row {
@@ -38,7 +38,6 @@ const TIER_ORDER: Record<string, number> = {
   low: 2,
   negligible: 1,
 };
-const CHANGE_ORDER: Record<string, number> = { deteriorated: 2, unchanged: 1, improved: 0 };
 
 /** Draws the watchlist. Resolves when every column has its data (or says why not). */
 export async function watchlistView(ctx: RouteContext): Promise<void> {
@@ -54,6 +53,8 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
   let stageFilter = query.get('stage') ?? '';
 
   const notes = h('div', { class: 'notes' });
+  // Where the probability and forecast rank columns come from, above the table.
+  const originHolder = h('div', { class: 'origin-holder' });
   const holder = h('div', { class: 'table-holder' }, h('p', { class: 'muted' }, 'Loading…'));
   const count = h('p', { class: 'count', 'aria-live': 'polite', id: 'watchlist-count' });
   const search = h('input', {
@@ -106,6 +107,7 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
         stageSelect,
         exportButton,
       ),
+      originHolder,
       count,
       holder,
       notes,
@@ -132,7 +134,8 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
     alerts: null,
   }));
   const byId = new Map(rows.map((r) => [r.id, r]));
-  let forecastOrigin: number | undefined;
+  let forecast: { origin: number; horizonYears: number } | undefined;
+  const originNote = () => (forecast ? `of ${forecast.origin}` : null);
 
   const columns: Column<Row>[] = [
     {
@@ -166,7 +169,9 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
     {
       key: 'change',
       label: 'Change',
-      sort: (r) => (r.change ? CHANGE_ORDER[r.change] : null),
+      numeric: true,
+      // By the size of the move, risers and fallers alike: the biggest movers come first.
+      sort: (r) => (r.delta === null || r.delta === undefined ? null : Math.abs(r.delta)),
       cell: (r) => changeArrow(r.change, r.delta),
       csv: (r) => r.change,
     },
@@ -176,6 +181,7 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
       numeric: true,
       sort: (r) => r.probability,
       cell: (r) => percent(r.probability),
+      note: originNote,
     },
     {
       key: 'forecastRank',
@@ -184,6 +190,7 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
       sort: (r) => (r.forecastRank === null ? null : -r.forecastRank),
       cell: (r) => r.forecastRank ?? '–',
       csv: (r) => r.forecastRank,
+      note: originNote,
     },
     {
       key: 'stage',
@@ -222,9 +229,9 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
   const draw = () => {
     const shown = visible();
     const probabilityCaption =
-      forecastOrigin === undefined
+      forecast === undefined
         ? ''
-        : `; probability of a new mass killing in ${forecastOrigin + 1}–${forecastOrigin + 2} from the forecast of ${forecastOrigin}`;
+        : `; probability of a new mass killing in ${forecast.origin + 1}–${forecast.origin + forecast.horizonYears} from the forecast of ${forecast.origin}`;
     replace(
       holder,
       sortableTable(shown, columns, sort, {
@@ -274,7 +281,8 @@ export async function watchlistView(ctx: RouteContext): Promise<void> {
         all: true,
         origin: Math.min(year - 1, Number(query.get('origin')) || year - 1),
       }).catch(() => get<ForecastReport>('/forecasts', { all: true }));
-      forecastOrigin = f.origin;
+      forecast = { origin: f.origin, horizonYears: f.horizonYears };
+      originHolder.replaceChildren(forecastOrigin(f.origin, f.horizonYears, year));
       for (const x of f.forecasts) {
         const r = byId.get(x.countryId);
         if (r) {

@@ -21,13 +21,13 @@ import {
 import type { RouteContext } from '../router.js';
 import { link, setQuery } from '../router.js';
 import type { AssessReport, CountryItem, ForecastReport } from '../types.js';
-import { notice } from '../ui.js';
+import { forecastOrigin, notice } from '../ui.js';
 
 type Measure = 'tier' | 'probability';
 
-/** First year the slider offers for tiers (the frameworks' sources start in the 1970s). */
-const FIRST_TIER_YEAR = 1980;
-/** First forecast origin the slider offers. */
+/** First year the slider offers (the frameworks' sources start in the 1970s). */
+const FIRST_YEAR = 1980;
+/** First forecast origin the map asks for. */
 const FIRST_ORIGIN = 1980;
 /** Least time a replayed year stays on screen, in milliseconds. */
 const FRAME_MS = 800;
@@ -139,12 +139,12 @@ export async function worldView(ctx: RouteContext): Promise<void> {
     return found;
   };
 
-  // The range of the slider: tiers up to the last year, forecasts up to the latest origin.
+  // One slider for both layers, so choosing a layer never moves the year: the probability
+  // of year Y is the forecast of Y, or the latest one when Y is after it (then said so).
   let latestOrigin: number | undefined;
-  const range = async (): Promise<[number, number]> => {
-    if (measure === 'tier') return [FIRST_TIER_YEAR, lastYear];
+  const originFor = async (year: number): Promise<number> => {
     latestOrigin ??= (await probabilityData('latest')).origin;
-    return [FIRST_ORIGIN, latestOrigin];
+    return Math.max(FIRST_ORIGIN, Math.min(year, latestOrigin));
   };
 
   const heading = h('h1', { id: 'view-title', tabindex: -1 }, 'World');
@@ -173,6 +173,7 @@ export async function worldView(ctx: RouteContext): Promise<void> {
   );
   const frameworkSelect = h('select', { id: 'framework', 'aria-label': 'Framework' });
   const legendHolder = h('div', { class: 'legend-holder' });
+  const originHolder = h('div', { class: 'origin-holder', 'aria-live': 'polite' });
   const mapHolder = h('div', { class: 'map-holder' });
   replace(
     main,
@@ -194,6 +195,7 @@ export async function worldView(ctx: RouteContext): Promise<void> {
           play,
         ),
       ),
+      originHolder,
       mapHolder,
       legendHolder,
       status,
@@ -225,12 +227,19 @@ export async function worldView(ctx: RouteContext): Promise<void> {
     );
     mapHolder.setAttribute('aria-busy', 'true');
     try {
-      const data = measure === 'tier' ? await tierData(year) : (await probabilityData(year)).data;
+      const origin = measure === 'tier' ? year : await originFor(year);
+      const data =
+        measure === 'tier'
+          ? await tierData(year)
+          : (await probabilityData(origin === latestOrigin ? 'latest' : origin)).data;
       if (signal.aborted) return false;
       const label =
         measure === 'tier'
           ? `Structural risk tier of every country as of the end of ${year}`
-          : `Forecast probability of a new mass killing in ${year + 1}–${year + 2}, from the model of ${year}`;
+          : `Forecast probability of a new mass killing in ${origin + 1}–${origin + 2}, from the model of ${origin}`;
+      originHolder.replaceChildren(
+        measure === 'tier' ? '' : forecastOrigin(origin, 2, year, 'map-forecast-origin'),
+      );
       if (!map) {
         map = choropleth(await features, data, { label, onOpen: open });
         mapHolder.replaceChildren(map.el);
@@ -259,12 +268,10 @@ export async function worldView(ctx: RouteContext): Promise<void> {
     setQuery({ year });
   };
 
-  const configure = async (): Promise<number> => {
-    const [lo, hi] = await range();
-    slider.min = String(lo);
-    slider.max = String(hi);
-    const wanted = Number(query.get('year')) || hi;
-    const year = Math.min(hi, Math.max(lo, wanted));
+  const configure = (): number => {
+    slider.min = String(FIRST_YEAR);
+    slider.max = String(lastYear);
+    const year = Math.min(lastYear, Math.max(FIRST_YEAR, Number(query.get('year')) || lastYear));
     setYear(year);
     legendHolder.replaceChildren(legend(measure));
     return year;
@@ -302,9 +309,11 @@ export async function worldView(ctx: RouteContext): Promise<void> {
     const value = (e.target as HTMLInputElement).value as Measure;
     measure = value;
     stop();
-    setQuery({ measure: value === 'tier' ? null : value, year: null });
-    query.delete('year');
-    await draw(await configure());
+    setQuery({ measure: value === 'tier' ? null : value });
+    // The year stays where it was; the legend and the slider's words follow the layer.
+    setYear(Number(slider.value));
+    legendHolder.replaceChildren(legend(measure));
+    await draw(Number(slider.value));
   });
   frameworkSelect.addEventListener('change', () => {
     location.hash = link('/world', {
@@ -315,5 +324,5 @@ export async function worldView(ctx: RouteContext): Promise<void> {
     });
   });
 
-  await draw(await configure());
+  await draw(configure());
 }
