@@ -9,6 +9,7 @@ import * as identity from './migrations/0005-identity.js';
 import * as planning from './migrations/0004-planning.js';
 import * as memberships from './migrations/0006-memberships.js';
 import * as releaseFingerprints from './migrations/0007-release-fingerprints.js';
+import * as unknownAccountability from './migrations/0050-unknown-accountability.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005-identity': identity,
   '0006-memberships': memberships,
   '0007-release-fingerprints': releaseFingerprints,
+  '0050-unknown-accountability': unknownAccountability,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */

@@ -105,16 +105,19 @@ export interface Actor {
 
 /**
  * What is known of accountability for the act: `arrests` (perpetrators arrested),
- * `prosecutions` (charged or tried), `none-known` (no arrest or prosecution is recorded;
- * imported datasets do not code accountability, so their events carry this value).
+ * `prosecutions` (charged or tried), `none-known` (a source says no one was arrested or
+ * prosecuted: a field report, an analyst), `unknown` (nothing is known either way:
+ * imported datasets do not code accountability, so their events carry this value). Only
+ * `none-known` is evidence of impunity.
  */
-export type Accountability = 'arrests' | 'prosecutions' | 'none-known';
+export type Accountability = 'arrests' | 'prosecutions' | 'none-known' | 'unknown';
 
 /** Every accountability value. */
 export const ACCOUNTABILITIES: readonly Accountability[] = [
   'arrests',
   'prosecutions',
   'none-known',
+  'unknown',
 ];
 
 /**

@@ -58,6 +58,10 @@ describe('UCDP GED reader', () => {
       'identity groups fighting each other are communal violence',
     );
     assert.equal(rows.filter((r) => r.event.civilianTargeted).length, 160);
+    assert.ok(
+      rows.every((r) => r.event.accountability === 'unknown'),
+      'GED does not code accountability: unknown, not "none known"',
+    );
     const first = rows[0]!;
     assert.equal(first.line, 2);
     assert.deepEqual(first.keys, [
@@ -166,6 +170,7 @@ describe('ACLED reader', () => {
     assert.ok((cats['mobilisation.displacement'] ?? 0) > 0);
     assert.ok((cats['mobilisation.militia.founded'] ?? 0) > 0);
     assert.ok(rows.every((r) => isCategory(r.event.category)));
+    assert.ok(rows.every((r) => r.event.accountability === 'unknown'));
     const uga = rows[0]!;
     assert.equal(uga.event.sourceId, 'UGA7752');
     assert.deepEqual(uga.keys, [
@@ -258,6 +263,7 @@ describe('GDELT reader', () => {
     const ev = events(rows);
     assert.deepEqual(ev[0]!.keys, [{ system: 'iso3', code: 'NGA' }]);
     assert.equal(ev[1]!.event.civilianTargeted, true);
+    assert.ok(ev.every((r) => r.event.accountability === 'unknown'));
     assert.equal(ev[1]!.event.targetGroup, 'CHR');
     assert.equal(ev[2]!.event.actors[0]!.type, 'protesters');
     assert.deepEqual(
