@@ -91,7 +91,9 @@ interface CountryYear {
 /**
  * Reads the UCDP Battle-Related Deaths dyadic file and aggregates it to country-years by
  * location (Gleditsch-Ward codes in `gwno_loc`). Country-years without any dyad are absent,
- * not zero: filling zeros is the importer's decision. Records come sorted by code and year;
+ * not zero: filling zeros is the importer's decision. A country that is only a battle
+ * location (`gwno_battle`) of an interstate dyad gets a record with `interstate_battle` 1
+ * and its dyad aggregates null. Records come sorted by code and year;
  * `line` is the first dyad's line. A dyad listed twice for one year is an InputError.
  */
 export async function* readUcdpBattleDeaths(
@@ -207,19 +209,22 @@ export async function* readUcdpBattleDeaths(
   }
   const sorted = [...groups.values()].sort((a, b) => a.gw - b.gw || a.year - b.year);
   for (const g of sorted) {
+    // A country only fought in (a battle location of an interstate dyad it is no party to)
+    // has no dyad of its own: its dyad aggregates stay absent, not zero.
+    const none = g.dyads === 0;
     const values: Record<string, number | null> = {
-      [UCDP_VARIABLES.bestDeaths]: g.best,
-      [UCDP_VARIABLES.lowDeaths]: g.low,
-      [UCDP_VARIABLES.highDeaths]: g.high,
-      [UCDP_VARIABLES.intrastateDeaths]: g.intrastate,
-      [UCDP_VARIABLES.dyads]: g.dyads,
-      [UCDP_VARIABLES.conflicts]: g.conflicts.size,
-      [UCDP_VARIABLES.sharedDyads]: g.shared,
+      [UCDP_VARIABLES.bestDeaths]: none ? null : g.best,
+      [UCDP_VARIABLES.lowDeaths]: none ? null : g.low,
+      [UCDP_VARIABLES.highDeaths]: none ? null : g.high,
+      [UCDP_VARIABLES.intrastateDeaths]: none ? null : g.intrastate,
+      [UCDP_VARIABLES.dyads]: none ? null : g.dyads,
+      [UCDP_VARIABLES.conflicts]: none ? null : g.conflicts.size,
+      [UCDP_VARIABLES.sharedDyads]: none ? null : g.shared,
       [UCDP_VARIABLES.interstateBattle]: g.battle > 0 ? 1 : 0,
       [UCDP_VARIABLES.interstateAbroad]: g.abroad > 0 && g.battle === 0 ? 1 : 0,
     };
     for (let type = 1; type <= 4; type++)
-      values[TYPE_FLAGS[type] as string] = g.types.has(type) ? 1 : 0;
+      values[TYPE_FLAGS[type] as string] = none ? null : g.types.has(type) ? 1 : 0;
     yield {
       line: g.line,
       keys: [{ system: 'gw', code: String(g.gw) }],

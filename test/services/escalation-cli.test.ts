@@ -53,7 +53,7 @@ describe('lens escalation commands', () => {
     assert.ok(imported.alerts.some((a) => a.countryId === 'syr' && a.kind === 'stage-rise'));
 
     const table = await lens('escalation', 'status', '--as-of', '2014', '--no-tiers');
-    assert.match(table, /^Escalation status as of 2014-12-31 \(escalation@1\)/);
+    assert.match(table, /^Escalation status as of 2014-12-31 \(escalation@2\)/);
     assert.match(table, /\nsyr +Syria +violence/);
 
     const csv = await lens(

@@ -3,6 +3,7 @@ import { dateOfDay, dayNumber } from './dates.js';
 import type {
   EscalationRules,
   EventMatch,
+  ImminenceCondition,
   ImminenceRule,
   ImminenceTier,
   Indicator,
@@ -65,6 +66,8 @@ export interface Imminence {
   events: number;
   /** Best-estimate deaths of those events. */
   deaths: number;
+  /** Those of them aimed at a named group. */
+  groupEvents: number;
   /** What the tier needs, in words. */
   needs: string;
   /** The condition that held, in words; null when none did. */
@@ -331,7 +334,7 @@ export function evaluateCountry(
   const levelRank = (l: Instability['level']) => ['none', 'medium', 'high'].indexOf(l);
   const fired: FiredIndicator[] = [];
   const firedIds = new Set<string>();
-  const behindRedFlags = new Map<string, number>();
+  const behindRedFlags = new Map<string, Prepared>();
   let sharing = instability.sharingRank;
 
   for (const ind of rules.indicators) {
@@ -415,8 +418,7 @@ export function evaluateCountry(
       }
     }
     if (result) {
-      if (ind.redFlag)
-        for (const e of lastHits) behindRedFlags.set(e.facts.key, e.facts.deathsBest ?? 0);
+      if (ind.redFlag) for (const e of lastHits) behindRedFlags.set(e.facts.key, e);
       fired.push(result);
       firedIds.add(ind.id);
       sharing = Math.max(sharing, TLP_LEVELS.indexOf(result.sharing));
@@ -426,12 +428,12 @@ export function evaluateCountry(
   let stage: Stage = 'none';
   for (const f of fired) if (STAGES.indexOf(f.stage) > STAGES.indexOf(stage)) stage = f.stage;
   const redFlags = fired.filter((f) => f.redFlag).map((f) => f.id);
-  let deathsBehind = 0;
-  for (const d of behindRedFlags.values()) deathsBehind += d;
+  const behind = [...behindRedFlags.values()];
   const imminence = judgeImminence(rules.imminence, tier, {
     redFlags: redFlags.length,
-    events: behindRedFlags.size,
-    deaths: deathsBehind,
+    events: behind.length,
+    deaths: sumDeaths(behind),
+    groupEvents: behind.filter((e) => e.facts.targetGroup !== null).length,
   });
   return {
     countryId,
@@ -456,7 +458,10 @@ export function evaluateCountry(
 const TIER_RULE: ImminenceRule = {
   description: 'A high or extreme structural tier and at least one red flag.',
   levels: [
-    { tiers: ['extreme', 'high'], anyOf: [{ minRedFlags: 1, minEvents: 0, minDeaths: 0 }] },
+    {
+      tiers: ['extreme', 'high'],
+      anyOf: [{ minRedFlags: 1, minEvents: 0, minDeaths: 0, minGroupEvents: 0 }],
+    },
     { tiers: ['moderate', 'low', 'negligible', 'unknown'], anyOf: [] },
   ],
 };
@@ -468,16 +473,17 @@ const TIER_RULE: ImminenceRule = {
 export function judgeImminence(
   rule: ImminenceRule | undefined,
   tier: Tier | null,
-  evidence: { redFlags: number; events: number; deaths: number },
+  evidence: { redFlags: number; events: number; deaths: number; groupEvents: number },
 ): Imminence {
   const t: ImminenceTier = tier ?? 'unknown';
   const level = (rule ?? TIER_RULE).levels.find((l) => l.tiers.includes(t));
   const conditions = level?.anyOf ?? [];
-  const words = (c: { minRedFlags: number; minEvents: number; minDeaths: number }) =>
+  const words = (c: ImminenceCondition) =>
     [
       `${c.minRedFlags} red flag${c.minRedFlags === 1 ? '' : 's'}`,
       c.minEvents > 0 ? `${c.minEvents} events` : '',
       c.minDeaths > 0 ? `${c.minDeaths} deaths` : '',
+      c.minGroupEvents > 0 ? `${c.minGroupEvents} aimed at a named group` : '',
     ]
       .filter((w) => w !== '')
       .join(', ');
@@ -485,7 +491,8 @@ export function judgeImminence(
     (c) =>
       evidence.redFlags >= c.minRedFlags &&
       evidence.events >= c.minEvents &&
-      evidence.deaths >= c.minDeaths,
+      evidence.deaths >= c.minDeaths &&
+      evidence.groupEvents >= c.minGroupEvents,
   );
   return {
     tier: t,

@@ -74,14 +74,23 @@ export const IMMINENCE_TIERS: readonly ImminenceTier[] = [
  * raise the warning in any tier; a lower tier needs more of them. One `level` per group of
  * tiers; the warning holds when any of its `anyOf` conditions does: at least `minRedFlags`
  * red flags fired, with at least `minEvents` events and `minDeaths` deaths behind them (an
- * event behind several red flags counts once).
+ * event behind several red flags counts once), `minGroupEvents` of them aimed at a named
+ * group (where the structure shows little risk, the events must show the group).
  */
 export interface ImminenceRule {
   description: string;
   levels: {
     tiers: ImminenceTier[];
-    anyOf: { minRedFlags: number; minEvents: number; minDeaths: number }[];
+    anyOf: ImminenceCondition[];
   }[];
+}
+
+/** One condition of an imminence level; thresholds absent from the file are 0. */
+export interface ImminenceCondition {
+  minRedFlags: number;
+  minEvents: number;
+  minDeaths: number;
+  minGroupEvents: number;
 }
 
 /** What every indicator has. */
@@ -297,13 +306,17 @@ function imminenceRule(v: Validator, x: unknown, p: string): ImminenceRule | und
     });
     const anyOf = v.arr(l, 'anyOf', lp, (c, cp) => {
       if (!v.obj(c, cp)) return undefined;
-      v.keys(c, cp, ['minRedFlags', 'minEvents', 'minDeaths']);
+      v.keys(c, cp, ['minRedFlags', 'minEvents', 'minDeaths', 'minGroupEvents']);
       const minRedFlags = v.int(c, 'minRedFlags', cp, 1);
-      const minEvents = c.minEvents === undefined ? 0 : v.int(c, 'minEvents', cp, 0);
-      const minDeaths = c.minDeaths === undefined ? 0 : v.int(c, 'minDeaths', cp, 0);
-      return minRedFlags === undefined || minEvents === undefined || minDeaths === undefined
+      const [minEvents, minDeaths, minGroupEvents] = (
+        ['minEvents', 'minDeaths', 'minGroupEvents'] as const
+      ).map((k) => (c[k] === undefined ? 0 : v.int(c, k, cp, 0)));
+      return minRedFlags === undefined ||
+        minEvents === undefined ||
+        minDeaths === undefined ||
+        minGroupEvents === undefined
         ? undefined
-        : { minRedFlags, minEvents, minDeaths };
+        : { minRedFlags, minEvents, minDeaths, minGroupEvents };
     });
     if (anyOf && anyOf.length === 0) v.fail(at(lp, 'anyOf'), 'expected at least one condition');
     return tiers === undefined || anyOf === undefined ? undefined : { tiers, anyOf };

@@ -41,11 +41,19 @@ describe('escalation rules, version 2', () => {
     assert.equal(low.imminence?.tier, 'low');
     assert.equal(low.imminence?.events, 5);
     assert.equal(low.imminence?.deaths, 150);
-    assert.equal(low.imminence?.met, 'at least 1 red flag, 5 events, 100 deaths');
+    assert.equal(
+      low.imminence?.met,
+      'at least 1 red flag, 4 events, 100 deaths, 3 aimed at a named group',
+    );
     assert.match(
       low.imminence?.needs ?? '',
-      /^tier low: at least 2 red flags, 3 events, 25 deaths, or 1 red flag, 5 events, 100 deaths$/,
+      /^tier low: at least 2 red flags, 3 events, 25 deaths, 2 aimed at a named group, or 1 red flag, 4 events, 100 deaths, 3 aimed at a named group$/,
     );
+    // The same violence aimed at no named group (much criminal violence) is not enough
+    // where the structure shows little risk.
+    const unnamed = attacks('2008-01-01', 5, 30, { targetGroup: null });
+    assert.equal(status(v2, unnamed, '2008-02-15', 'low').imminent, false);
+    assert.equal(status(v2, unnamed, '2008-02-15', 'high').imminent, true);
     // Version 1 needs a high or extreme tier: the same events are not imminent there.
     const old = status(v1, many, '2008-02-15', 'low');
     assert.deepEqual(old.redFlags, ['civilian-targeting']);
@@ -63,8 +71,8 @@ describe('escalation rules, version 2', () => {
     const unknown = status(v2, few, '2020-02-01', null);
     assert.equal(unknown.imminent, false);
     assert.equal(unknown.imminence?.tier, 'unknown');
-    // Three attacks of 10 deaths: enough for a moderate tier, not for a low one.
-    const three = attacks('2020-01-01', 3, 10);
+    // Three attacks of 20 deaths: enough for a moderate tier, not for a low one.
+    const three = attacks('2020-01-01', 3, 20);
     assert.equal(status(v2, three, '2020-02-01', 'moderate').imminent, true);
     assert.equal(status(v2, three, '2020-02-01', 'low').imminent, false);
   });
@@ -74,7 +82,7 @@ describe('escalation rules, version 2', () => {
     const imminent = alertsFor(undefined, s, 'Kenya').find((a) => a.kind === 'imminent');
     assert.match(
       imminent?.title ?? '',
-      /structural tier low .*\(at least 1 red flag, 5 events, 100 deaths\)$/,
+      /structural tier low .*\(at least 1 red flag, 4 events, 100 deaths, 3 aimed at a named group\)$/,
     );
   });
 
