@@ -323,7 +323,7 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .option('--deaths <n>', 'deaths, best estimate', wholeNumber('--deaths'))
     .option('--deaths-low <n>', 'deaths, low estimate', wholeNumber('--deaths-low'))
     .option('--deaths-high <n>', 'deaths, high estimate', wholeNumber('--deaths-high'))
-    .option('--accountability <a>', 'arrests, prosecutions or none-known (default)')
+    .option('--accountability <a>', 'arrests, prosecutions, none-known (default: the reporter knows of none) or unknown')
     .option(
       '--relates-to <key>',
       'the event this report is about (source:id), e.g. arrests for an earlier massacre',
