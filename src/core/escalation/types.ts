@@ -160,15 +160,16 @@ export interface Deaths {
 }
 
 /**
- * Where an event comes from: `ucdp-ged`, `acled`, `gdelt` (imported datasets), `report`
- * (field reports entered in the system), `marker` (historical crisis markers derived from
- * the structural data in the store).
+ * Where an event comes from: `ucdp-ged`, `ucdp-deco` (UCDP deadly electoral conflict),
+ * `acled`, `gdelt` (imported datasets), `report` (field reports entered in the system),
+ * `marker` (historical crisis markers derived from the structural data in the store).
  */
-export type EventSource = 'ucdp-ged' | 'acled' | 'gdelt' | 'report' | 'marker';
+export type EventSource = 'ucdp-ged' | 'ucdp-deco' | 'acled' | 'gdelt' | 'report' | 'marker';
 
 /** Every event source. */
 export const EVENT_SOURCES: readonly EventSource[] = [
   'ucdp-ged',
+  'ucdp-deco',
   'acled',
   'gdelt',
   'report',

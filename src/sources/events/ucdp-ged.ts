@@ -77,7 +77,7 @@ const PLACE_PRECISION: Record<string, PlacePrecision> = {
 };
 
 /** Religious and ethnic community names UCDP uses for informally organised non-state sides. */
-const IDENTITY =
+export const IDENTITY =
   /\b(christians?|muslims?|hindus?|sikhs?|buddhists?|jews|sunnis?|shi'?as?|fulani|hema|lendu|dinka|nuer|tiv|birom|berom|jukun|tutsi|hutu|pokot|turkana|toposa|karamojong|murle|lou nuer|bari|dogon|bambara|tuareg|arabs?|afar|issa|oromo|somali|amhara|borana|garre|degodia|marehan|hawiye|darod|dir|masalit|zaghawa|fur|misseriya|rizeigat|maaliya|hamar|mangal|turi|zaidi|kuki|naga|bodo|adivasis?|santhal|dayak|madurese|yoruba|hausa|igbo|ijaw|itsekiri|urhobo|kikuyu|kalenjin|luo|luhya|kisii|maasai|ethnic|tribe|clan)\b/i;
 
 /** The actor type of a GED side (see the mapping above). */
