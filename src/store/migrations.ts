@@ -10,6 +10,7 @@ import * as planning from './migrations/0004-planning.js';
 import * as memberships from './migrations/0006-memberships.js';
 import * as releaseFingerprints from './migrations/0007-release-fingerprints.js';
 import * as unknownAccountability from './migrations/0050-unknown-accountability.js';
+import * as elections from './migrations/0051-elections.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006-memberships': memberships,
   '0007-release-fingerprints': releaseFingerprints,
   '0050-unknown-accountability': unknownAccountability,
+  '0051-elections': elections,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */
