@@ -157,7 +157,7 @@ onEveryStore('warning before the killing', (target) => {
     assert.deepEqual(status!.redFlags, ['civilian-targeting']);
     assert.equal(
       status!.imminence?.met,
-      'at least 1 red flag, 4 events, 100 deaths, 3 aimed at a named group',
+      'at least 1 red flag, 4 events, 100 deaths, 4 by a known perpetrator against a group',
     );
     // Under version 1 a low tier never reached imminence.
     const old = await monitorWith('escalation@1', () => 'low');

@@ -66,7 +66,7 @@ export interface Imminence {
   events: number;
   /** Best-estimate deaths of those events. */
   deaths: number;
-  /** Those of them aimed at a named group. */
+  /** Those of them by a known perpetrator against a group (named, or by a communal militia). */
   groupEvents: number;
   /** What the tier needs, in words. */
   needs: string;
@@ -303,6 +303,18 @@ function compileMatch(m: EventMatch): (e: Prepared) => boolean {
   };
 }
 
+/**
+ * An act by a known perpetrator aimed at a group: the perpetrator is identified (not
+ * "Unidentified …"), and the act names the group targeted or the perpetrator is a militia
+ * organised along communal lines (a community attacking civilians as a community).
+ */
+function aimedAtGroup(e: Prepared): boolean {
+  return (
+    identified(e.facts.actor1Name) &&
+    (e.facts.targetGroup !== null || e.facts.actor1Type === 'identity-militia')
+  );
+}
+
 /** Names that say the actor is not known ("Unidentified Armed Group (Kenya)", "unknown gang"). */
 const UNIDENTIFIED = /^\s*(unidentified|unknown|unnamed|un-identified)\b/i;
 
@@ -433,7 +445,7 @@ export function evaluateCountry(
     redFlags: redFlags.length,
     events: behind.length,
     deaths: sumDeaths(behind),
-    groupEvents: behind.filter((e) => e.facts.targetGroup !== null).length,
+    groupEvents: behind.filter(aimedAtGroup).length,
   });
   return {
     countryId,
@@ -483,7 +495,7 @@ export function judgeImminence(
       `${c.minRedFlags} red flag${c.minRedFlags === 1 ? '' : 's'}`,
       c.minEvents > 0 ? `${c.minEvents} events` : '',
       c.minDeaths > 0 ? `${c.minDeaths} deaths` : '',
-      c.minGroupEvents > 0 ? `${c.minGroupEvents} aimed at a named group` : '',
+      c.minGroupEvents > 0 ? `${c.minGroupEvents} by a known perpetrator against a group` : '',
     ]
       .filter((w) => w !== '')
       .join(', ');

@@ -74,8 +74,10 @@ export const IMMINENCE_TIERS: readonly ImminenceTier[] = [
  * raise the warning in any tier; a lower tier needs more of them. One `level` per group of
  * tiers; the warning holds when any of its `anyOf` conditions does: at least `minRedFlags`
  * red flags fired, with at least `minEvents` events and `minDeaths` deaths behind them (an
- * event behind several red flags counts once), `minGroupEvents` of them aimed at a named
- * group (where the structure shows little risk, the events must show the group).
+ * event behind several red flags counts once), `minGroupEvents` of them by an identified
+ * perpetrator against a group (naming the group targeted, or by a militia organised along
+ * communal lines): where the structure shows little risk, the events must show who targets
+ * which group.
  */
 export interface ImminenceRule {
   description: string;

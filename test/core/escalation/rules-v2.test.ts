@@ -43,15 +43,18 @@ describe('escalation rules, version 2', () => {
     assert.equal(low.imminence?.deaths, 150);
     assert.equal(
       low.imminence?.met,
-      'at least 1 red flag, 4 events, 100 deaths, 3 aimed at a named group',
+      'at least 1 red flag, 4 events, 100 deaths, 4 by a known perpetrator against a group',
     );
     assert.match(
       low.imminence?.needs ?? '',
-      /^tier low: at least 2 red flags, 3 events, 25 deaths, 2 aimed at a named group, or 1 red flag, 4 events, 100 deaths, 3 aimed at a named group$/,
+      /^tier low: at least 2 red flags, 3 events, 25 deaths, 2 by a known perpetrator against a group, or 1 red flag, 4 events, 100 deaths, 4 by a known perpetrator against a group$/,
     );
     // The same violence aimed at no named group (much criminal violence) is not enough
     // where the structure shows little risk.
-    const unnamed = attacks('2008-01-01', 5, 30, { targetGroup: null });
+    const unnamed = attacks('2008-01-01', 5, 30, {
+      targetGroup: null,
+      actor1Type: 'political-militia',
+    });
     assert.equal(status(v2, unnamed, '2008-02-15', 'low').imminent, false);
     assert.equal(status(v2, unnamed, '2008-02-15', 'high').imminent, true);
     // Version 1 needs a high or extreme tier: the same events are not imminent there.
@@ -82,7 +85,7 @@ describe('escalation rules, version 2', () => {
     const imminent = alertsFor(undefined, s, 'Kenya').find((a) => a.kind === 'imminent');
     assert.match(
       imminent?.title ?? '',
-      /structural tier low .*\(at least 1 red flag, 4 events, 100 deaths, 3 aimed at a named group\)$/,
+      /structural tier low .*\(at least 1 red flag, 4 events, 100 deaths, 4 by a known perpetrator against a group\)$/,
     );
   });
 
