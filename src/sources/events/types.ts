@@ -7,13 +7,7 @@ import type { CountryKey, OnProgress } from '../types.js';
  * ACLED as CSV export (`acled`) or API JSON (`acled-api`), and
  * GDELT 2.0 event exports (`gdelt`, tab-separated, no header).
  */
-export type EventKind =
-  | 'ucdp-ged'
-  | 'ucdp-ged-api'
-  | 'ucdp-deco'
-  | 'acled'
-  | 'acled-api'
-  | 'gdelt';
+export type EventKind = 'ucdp-ged' | 'ucdp-ged-api' | 'ucdp-deco' | 'acled' | 'acled-api' | 'gdelt';
 
 /** An event as a reader gives it: the importer resolves its country and adds provenance. */
 export type ReadEvent = Omit<EscalationEvent, 'countryId' | 'provenance'>;
