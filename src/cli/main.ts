@@ -33,6 +33,7 @@ import { DETECTABLE_EVENT_KINDS } from '../sources/events/index.js';
 import type { EventKind } from '../sources/events/index.js';
 import { registerServeCommands } from './commands/serve.js';
 import { serve } from '../http/listen.js';
+import { settleStatuses } from '../services/escalation.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerPlanCommands } from './commands/plan.js';
 import { registerWatchlistCommands } from './commands/watchlist.js';
@@ -283,6 +284,15 @@ export function buildProgram(): Command {
       }) => {
         const report = await runSync(db(), { from: opts.from, only: opts.only, format: 'table' });
         printImports('table', report);
+        // Statuses as the imported data stand, once, so that the first new event is compared
+        // with them rather than with nothing.
+        const today = new Date().toISOString().slice(0, 10);
+        const settled = await withStore(db(), (store) =>
+          settleStatuses(store, loadCountryRegistry().all(), today),
+        );
+        out(
+          `Escalation statuses as of ${today}: ${settled.countries} countries, ${settled.aboveNone} above stage none (stored without alerts: the data are not news)`,
+        );
         out('');
         const rows = await withStore(db(), (store) => dataCoverage(store));
         printCoverage('table', rows);

@@ -255,7 +255,7 @@ async function backtestOne(
       name: ref.name,
       score: a.score,
       tier: a.tier,
-      outcomeIds: outcomeIds(country, byId, window),
+      outcomeIds: outcomeIds(country, byId, year, window),
     };
     if (ref.cow !== undefined) s.cow = ref.cow;
     if (ref.iso3 !== undefined) s.iso3 = ref.iso3;
@@ -294,12 +294,15 @@ function inputAsOf(load: AssessmentInput, asOf: string, years: number): Assessme
 }
 
 /**
- * The country and, transitively, the successors that came into being by the end of the
- * window: their episodes count for the country as scored before the split.
+ * The country and, transitively, the successors that came into being after the year scored
+ * (`year`) and by the end of the window: their episodes count for the country as scored
+ * before the split. A successor already independent in `year` is a country of its own, and
+ * its episodes are its own (South Sudan's 2013 episodes are not Sudan's as of 2012).
  */
 export function outcomeIds(
   country: Country,
   byId: ReadonlyMap<string, Country>,
+  year: number,
   window: YearWindow,
 ): string[] {
   const out = new Set<string>([country.id]);
@@ -307,7 +310,8 @@ export function outcomeIds(
   while (queue.length > 0) {
     const id = queue.shift()!;
     const c = byId.get(id);
-    if (out.has(id) || !c || (c.from ?? -Infinity) > window.to) continue;
+    if (out.has(id) || !c || (c.from ?? -Infinity) > window.to || (c.from ?? -Infinity) <= year)
+      continue;
     out.add(id);
     queue.push(...c.successors);
   }

@@ -9,9 +9,10 @@ import type { TierPort } from './escalation.js';
  * The structural tiers the escalation monitor needs for "imminent", from the structural
  * assessment (`assessWorld`, default framework). Tiers move yearly, so each calendar year is
  * assessed once: a date's tier is the assessment as of the end of the year before (what was
- * known when the year began), and for the current year as of `asOf` itself when given.
- * A year without any published data of the framework has no tiers (the port answers
- * undefined), as has a country the assessment cannot score.
+ * known when the year began), for the `years` given and the year of `asOf`: a status and a
+ * timeline read the same tier for the same date. A year without any published data of the
+ * framework has no tiers (the port answers undefined), as has a country the assessment
+ * cannot score.
  */
 export async function structuralTiers(
   store: Store,
@@ -34,13 +35,8 @@ export async function structuralTiers(
       throw error;
     }
   };
-  for (const year of new Set(options.years ?? []))
-    byYear.set(year, await assess(`${year - 1}-12-31`));
-  const exact = options.asOf
-    ? { date: options.asOf, tiers: await assess(options.asOf) }
-    : undefined;
-  return (countryId, date) => {
-    if (exact && date === exact.date) return exact.tiers.get(countryId);
-    return byYear.get(Number(date.slice(0, 4)))?.get(countryId);
-  };
+  const years = new Set(options.years ?? []);
+  if (options.asOf) years.add(Number(options.asOf.slice(0, 4)));
+  for (const year of years) byYear.set(year, await assess(`${year - 1}-12-31`));
+  return (countryId, date) => byYear.get(Number(date.slice(0, 4)))?.get(countryId);
 }

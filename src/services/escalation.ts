@@ -51,6 +51,7 @@ import { observationsAsOf } from '../store/observations-repository.js';
 import { audited } from './audit.js';
 import type { RecordAudit } from './audit.js';
 import { contentDir } from './content.js';
+import { structuralTiers } from './escalation-tiers.js';
 
 /** The rules used when none is named: the newest version of `escalation`. */
 export const DEFAULT_RULES = 'escalation';
@@ -283,6 +284,29 @@ export class EscalationMonitor {
     });
   }
 
+  /**
+   * Stores the status of each of `countryIds` on `asOf` without raising alerts: the
+   * baseline after a bulk import of the past (`lens start`), so that the next event is
+   * compared with what the store already held, not with nothing. Returns how many countries
+   * stand above stage none.
+   */
+  async settle(
+    countryIds: readonly string[],
+    asOf: string,
+    now: string = new Date().toISOString(),
+  ): Promise<number> {
+    let above = 0;
+    for (const countryId of countryIds) {
+      const markers = await this.countryMarkers(countryId, asOf);
+      const result = await this.commit(countryId, async (trx, record) => {
+        const cached = await this.load(trx, countryId, asOf, markers);
+        return this.apply(trx, record, cached, asOf, undefined, now, {}, false);
+      });
+      if (result.status.stage !== 'none') above++;
+    }
+    return above;
+  }
+
   /** Refreshes several countries (after a bulk import); alerts in country order. */
   async refreshMany(
     countryIds: readonly string[],
@@ -430,6 +454,7 @@ export class EscalationMonitor {
     previous: CountryStatus | undefined,
     now: string,
     view: RefreshView,
+    raise = true,
   ): Promise<{ result: RefreshResult; cached: CachedCountry }> {
     const countryId = cached.countryId;
     const status = evaluateCountry(
@@ -439,7 +464,9 @@ export class EscalationMonitor {
       cached.events,
       this.options.tiers?.(countryId, asOf) ?? null,
     );
-    const drafts = alertsFor(previous, status, this.options.names?.(countryId) ?? countryId);
+    const drafts = raise
+      ? alertsFor(previous, status, this.options.names?.(countryId) ?? countryId)
+      : [];
     const json = await saveStatus(trx, status, now);
     const alerts: Alert[] = [];
     if (drafts.length > 0) {
@@ -521,7 +548,8 @@ export class EscalationMonitor {
 
   /**
    * The country's stage on each checkpoint date of [from, to] (`step` apart), with what
-   * fired. Replays the store: every event and marker counts from its end date.
+   * fired: at each date, the status `statusAsOf` gives for it (events count from their end
+   * date, markers from the day their value was published; one computation, one answer).
    */
   async timeline(
     countryId: string,
@@ -542,8 +570,7 @@ export class EscalationMonitor {
       this.markers({
         asOf: to,
         countryIds: [countryId],
-        replay: true,
-        fromYear: Number(start.slice(0, 4)),
+        fromYear: Number(start.slice(0, 4)) - 1,
       }),
     ]);
     const events = new CountryEvents([...facts, ...markers]);
@@ -738,4 +765,23 @@ export function countriesIn(countries: readonly Country[], asOf: string): string
     .filter((c) => (c.from ?? -Infinity) <= year && year <= (c.to ?? Infinity))
     .map((c) => c.id)
     .sort();
+}
+
+/**
+ * After a bulk import (the main job), every country's status on `asOf` as a baseline, with
+ * its structural tier, stored without raising alerts: old data are not news, and the first
+ * field report is then compared with the status the store already implied. Returns the
+ * countries settled and how many stand above stage none.
+ */
+export async function settleStatuses(
+  store: Store,
+  countries: readonly Country[],
+  asOf: string,
+  now?: string,
+): Promise<{ countries: number; aboveNone: number }> {
+  const ids = countriesIn(countries, asOf);
+  const monitor = await EscalationMonitor.open(store, {
+    tiers: await structuralTiers(store, countries, { asOf }),
+  });
+  return { countries: ids.length, aboveNone: await monitor.settle(ids, asOf, now) };
 }

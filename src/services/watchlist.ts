@@ -543,7 +543,9 @@ async function onsetBacktests(
       .map((c) => {
         const country = byId.get(c.country.id)!;
         const codes = [
-          ...new Set(outcomeIds(country, byId, window).flatMap((id) => onsets.get(id) ?? [])),
+          ...new Set(
+            outcomeIds(country, byId, yearOf(asOf), window).flatMap((id) => onsets.get(id) ?? []),
+          ),
         ].sort();
         return { c, codes, onset: codes.length > 0 };
       });

@@ -264,6 +264,9 @@ async function* parseRecords(
     encoding: encoding === 'latin1' ? 'latin1' : 'utf8',
     relax_column_count: true,
     skip_empty_lines: true,
+    // Any line ending, each time: csv-parse would otherwise take the first one it meets for
+    // the whole file (UCDP's DECO 1.0 ends its header with CRLF and its rows with LF).
+    record_delimiter: ['\r\n', '\n', '\r'],
     on_record: (fields: string[], context: CastingContext): CsvRecord => {
       const skipped = context.empty_lines - state.emptyLines;
       state.emptyLines = context.empty_lines;

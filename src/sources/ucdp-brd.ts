@@ -33,6 +33,18 @@ export const UCDP_VARIABLES = {
   internationalized: 'internationalized',
   /** Dyads whose `gwno_loc` lists more than one country. */
   sharedDyads: 'shared_dyads',
+  /**
+   * 1 if an interstate dyad's fighting took place on the country's territory (`gwno_battle`),
+   * else 0 for the countries of the dyad's `gwno_loc`. UCDP locates an interstate conflict in
+   * the territories of every government party (the United States and the United Kingdom for
+   * the 2003 war in Iraq); the battle location says where it was fought.
+   */
+  interstateBattle: 'interstate_battle',
+  /**
+   * 1 if the country is a party (`gwno_loc`) to an interstate dyad fought elsewhere (none of
+   * its battles on its territory): participation abroad, a weaker sign than war at home.
+   */
+  interstateAbroad: 'interstate_abroad',
 } as const;
 
 const TYPE_FLAGS = [
@@ -55,6 +67,9 @@ const REQUIRED = [
   'location_inc',
 ];
 
+/** The battle location, read when the file has it (older releases may not). */
+const BATTLE = 'gwno_battle';
+
 interface CountryYear {
   line: number;
   gw: number;
@@ -68,12 +83,17 @@ interface CountryYear {
   conflicts: Set<string>;
   types: Set<number>;
   shared: number;
+  /** Interstate dyads fought on its territory / elsewhere with it a party. */
+  battle: number;
+  abroad: number;
 }
 
 /**
  * Reads the UCDP Battle-Related Deaths dyadic file and aggregates it to country-years by
  * location (Gleditsch-Ward codes in `gwno_loc`). Country-years without any dyad are absent,
- * not zero: filling zeros is the importer's decision. Records come sorted by code and year;
+ * not zero: filling zeros is the importer's decision. A country that is only a battle
+ * location (`gwno_battle`) of an interstate dyad gets a record with `interstate_battle` 1
+ * and its dyad aggregates null. Records come sorted by code and year;
  * `line` is the first dyad's line. A dyad listed twice for one year is an InputError.
  */
 export async function* readUcdpBattleDeaths(
@@ -84,7 +104,32 @@ export async function* readUcdpBattleDeaths(
   const [conflictAt, dyadAt, yearAt, bestAt, lowAt, highAt, typeAt, locAt, nameAt] = REQUIRED.map(
     (c) => table.column(c),
   ) as number[] as [number, number, number, number, number, number, number, number, number];
+  const battleAt = table.indexOf(BATTLE);
   const groups = new Map<string, CountryYear>();
+  const groupOf = (gw: number, year: number, line: number): CountryYear => {
+    const key = `${gw}\u0001${year}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = {
+        line,
+        gw,
+        year,
+        label: undefined,
+        best: 0,
+        low: 0,
+        high: 0,
+        intrastate: 0,
+        dyads: 0,
+        conflicts: new Set(),
+        types: new Set(),
+        shared: 0,
+        battle: 0,
+        abroad: 0,
+      };
+      groups.set(key, g);
+    }
+    return g;
+  };
   const dyadYears = new Map<string, number>();
   for await (const { line, fields } of table) {
     const f = (i: number) => (fields[i] as string).trim();
@@ -129,27 +174,26 @@ export async function* readUcdpBattleDeaths(
       });
     }
     const shared = codes.length > 1;
-    for (const code of new Set(codes)) {
-      const gw = parseInteger(code, path, line, 'gwno_loc', 'a Gleditsch-Ward country code');
-      const key = `${gw}\u0001${year}`;
-      let group = groups.get(key);
-      if (group === undefined) {
-        group = {
-          line,
-          gw,
-          year,
-          label: undefined,
-          best: 0,
-          low: 0,
-          high: 0,
-          intrastate: 0,
-          dyads: 0,
-          conflicts: new Set(),
-          types: new Set(),
-          shared: 0,
-        };
-        groups.set(key, group);
-      }
+    const parties = new Set(
+      codes.map((c) => parseInteger(c, path, line, 'gwno_loc', 'a Gleditsch-Ward country code')),
+    );
+    if (type === 2) {
+      const fought = new Set(
+        battleAt < 0
+          ? parties
+          : (fields[battleAt] as string)
+              .split(',')
+              .map((c) => c.trim())
+              .filter((c) => c !== '')
+              .map((c) => parseInteger(c, path, line, BATTLE, 'Gleditsch-Ward country codes')),
+      );
+      // No battle location given: the conflict's location stands for it.
+      const where = fought.size > 0 ? fought : parties;
+      for (const gw of where) groupOf(gw, year, line).battle++;
+      for (const gw of parties) if (!where.has(gw)) groupOf(gw, year, line).abroad++;
+    }
+    for (const gw of parties) {
+      const group = groupOf(gw, year, line);
       // `location_inc` names the countries alphabetically, not in code order, so only a
       // single-location dyad tells us this country's name.
       if (!shared && group.label === undefined) group.label = f(nameAt);
@@ -165,17 +209,22 @@ export async function* readUcdpBattleDeaths(
   }
   const sorted = [...groups.values()].sort((a, b) => a.gw - b.gw || a.year - b.year);
   for (const g of sorted) {
+    // A country only fought in (a battle location of an interstate dyad it is no party to)
+    // has no dyad of its own: its dyad aggregates stay absent, not zero.
+    const none = g.dyads === 0;
     const values: Record<string, number | null> = {
-      [UCDP_VARIABLES.bestDeaths]: g.best,
-      [UCDP_VARIABLES.lowDeaths]: g.low,
-      [UCDP_VARIABLES.highDeaths]: g.high,
-      [UCDP_VARIABLES.intrastateDeaths]: g.intrastate,
-      [UCDP_VARIABLES.dyads]: g.dyads,
-      [UCDP_VARIABLES.conflicts]: g.conflicts.size,
-      [UCDP_VARIABLES.sharedDyads]: g.shared,
+      [UCDP_VARIABLES.bestDeaths]: none ? null : g.best,
+      [UCDP_VARIABLES.lowDeaths]: none ? null : g.low,
+      [UCDP_VARIABLES.highDeaths]: none ? null : g.high,
+      [UCDP_VARIABLES.intrastateDeaths]: none ? null : g.intrastate,
+      [UCDP_VARIABLES.dyads]: none ? null : g.dyads,
+      [UCDP_VARIABLES.conflicts]: none ? null : g.conflicts.size,
+      [UCDP_VARIABLES.sharedDyads]: none ? null : g.shared,
+      [UCDP_VARIABLES.interstateBattle]: g.battle > 0 ? 1 : 0,
+      [UCDP_VARIABLES.interstateAbroad]: g.abroad > 0 && g.battle === 0 ? 1 : 0,
     };
     for (let type = 1; type <= 4; type++)
-      values[TYPE_FLAGS[type] as string] = g.types.has(type) ? 1 : 0;
+      values[TYPE_FLAGS[type] as string] = none ? null : g.types.has(type) ? 1 : 0;
     yield {
       line: g.line,
       keys: [{ system: 'gw', code: String(g.gw) }],

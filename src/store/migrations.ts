@@ -12,6 +12,8 @@ import * as releaseFingerprints from './migrations/0007-release-fingerprints.js'
 import * as alertScopes from './migrations/0010-alert-scopes.js';
 import * as auditKeys from './migrations/0030-audit-keys.js';
 import * as stageJudgements from './migrations/0070-stage-judgements.js';
+import * as unknownAccountability from './migrations/0050-unknown-accountability.js';
+import * as elections from './migrations/0051-elections.js';
 
 /** A migration module: `up` receives the database and the engine it runs on. */
 interface MigrationModule {
@@ -33,6 +35,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0010-alert-scopes': alertScopes,
   '0030-audit-keys': auditKeys,
   '0070-stage-judgements': stageJudgements,
+  '0050-unknown-accountability': unknownAccountability,
+  '0051-elections': elections,
 };
 
 /** Applies every migration not yet applied; throws with the failing migration's name. */

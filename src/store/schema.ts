@@ -25,6 +25,7 @@ export interface Schema extends PlanningSchema, IdentitySchema {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  elections: ElectionsTable;
 }
 
 /** Key/value facts about the store itself (e.g. which country registry it mirrors). */
@@ -159,6 +160,19 @@ export interface EpisodeCountriesTable {
  * source, author and time (ISO timestamp). `effective_from` (`YYYY-MM-DD`): assessments
  * as of earlier dates ignore it; `withdrawn_at` set: no longer applies.
  */
+/** One election of the calendar (migration 0051). */
+export interface ElectionsTable {
+  country_id: string;
+  /** ISO date of the vote (its first round). */
+  date: string;
+  type: string;
+  source: string;
+  /** The file it was imported from, and the line. */
+  file: string;
+  line: number;
+  recorded_at: string;
+}
+
 export interface FactorOverridesTable {
   id: Generated<number>;
   framework_id: string;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -35,6 +35,55 @@ onEveryStore('assessWorld', (target) => {
   const sudan = registry.fromName('Sudan', 2010)!.id;
   const terror = async (asOf: string) =>
     (await assessWorld(store, registry.all(), { asOf, countryIds: [sudan] })).assessments[0]!;
+
+  /** A one-factor framework on the terror scale alone, so that Sudan gets a score; its folder. */
+  const terrorOnly = (): string => {
+    const frameworksDir = join(dir, 'frameworks');
+    if (existsSync(frameworksDir)) return frameworksDir;
+    mkdirSync(frameworksDir);
+    const framework = {
+      id: 'terror-only',
+      version: 1,
+      title: 'Terror only',
+      description: 'For tests.',
+      basis: 'None.',
+      changelog: [{ version: 1, date: '2026-01-01', changes: 'First.' }],
+      aggregation: { method: 'mean' },
+      tiers: { extreme: 3, high: 2, moderate: 1.5, low: 1, negligible: 0 },
+      groups: [
+        {
+          id: 'regime',
+          title: 'Regime',
+          weight: 1,
+          aggregation: { method: 'mean' },
+          factors: [
+            {
+              id: 'terror',
+              title: 'Terror',
+              description: 'd',
+              weight: 1,
+              indicators: [
+                {
+                  id: 'pts',
+                  title: 'PTS',
+                  variables: ['pts:PTS_S'],
+                  transform: { kind: 'window', stat: 'max', years: 2, anchor: 'published' },
+                  severity: {
+                    kind: 'thresholds',
+                    direction: 'higher-is-worse',
+                    thresholds: [2, 3, 4, 5],
+                  },
+                  weight: 1,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    writeFileSync(join(frameworksDir, 'terror-only.v1.json'), JSON.stringify(framework));
+    return frameworksDir;
+  };
 
   before(async () => {
     store = await target.fresh();
@@ -97,50 +146,7 @@ onEveryStore('assessWorld', (target) => {
   });
 
   it('runs a rolling backtest from one load, or date by date across a revision', async () => {
-    // A one-factor framework on the terror scale alone, so that Sudan gets a score.
-    const frameworksDir = join(dir, 'frameworks');
-    mkdirSync(frameworksDir);
-    const framework = {
-      id: 'terror-only',
-      version: 1,
-      title: 'Terror only',
-      description: 'For tests.',
-      basis: 'None.',
-      changelog: [{ version: 1, date: '2026-01-01', changes: 'First.' }],
-      aggregation: { method: 'mean' },
-      tiers: { extreme: 3, high: 2, moderate: 1.5, low: 1, negligible: 0 },
-      groups: [
-        {
-          id: 'regime',
-          title: 'Regime',
-          weight: 1,
-          aggregation: { method: 'mean' },
-          factors: [
-            {
-              id: 'terror',
-              title: 'Terror',
-              description: 'd',
-              weight: 1,
-              indicators: [
-                {
-                  id: 'pts',
-                  title: 'PTS',
-                  variables: ['pts:PTS_S'],
-                  transform: { kind: 'window', stat: 'max', years: 2, anchor: 'published' },
-                  severity: {
-                    kind: 'thresholds',
-                    direction: 'higher-is-worse',
-                    thresholds: [2, 3, 4, 5],
-                  },
-                  weight: 1,
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    };
-    writeFileSync(join(frameworksDir, 'terror-only.v1.json'), JSON.stringify(framework));
+    const frameworksDir = terrorOnly();
     const score = (r: Awaited<ReturnType<typeof runBacktest>>) =>
       r.tiers.flatMap((t) => t.countries).find((c) => c.countryId === sudan)?.score;
     for (const years of ['2007-2010', '2009-2013']) {
@@ -162,5 +168,33 @@ onEveryStore('assessWorld', (target) => {
       const at2011 = rolling.results.find((r) => r.asOf === '2011-12-31');
       if (at2011) assert.equal(score(at2011), 4, 'as known at the end of 2011: 2010 at 5');
     }
+  });
+  it("gives a successor's episodes to the successor once it is independent on the date scored", async () => {
+    const frameworksDir = terrorOnly();
+    const episodesOf = (r: Awaited<ReturnType<typeof runBacktest>>) =>
+      r.tiers.flatMap((t) => t.countries).find((c) => c.countryId === sudan)?.episodes ?? [];
+    // As of 2012 South Sudan (independent since 2011) is a country of its own: its 2013
+    // episodes are not Sudan's.
+    const after = await runBacktest(store, registry.all(), {
+      framework: 'terror-only',
+      asOf: '2012-12-31',
+      window: { from: 2013, to: 2014 },
+      frameworksDir,
+    });
+    assert.ok(episodesOf(after).length > 0, 'Sudan is scored, with its own episodes');
+    assert.deepEqual(
+      episodesOf(after).filter((code) => code.startsWith('ssd')),
+      [],
+      'no South Sudan episode on Sudan as of 2012',
+    );
+    // As of 2010 the south was part of Sudan: an episode there in the window counts for the
+    // country as it was scored.
+    const before = await runBacktest(store, registry.all(), {
+      framework: 'terror-only',
+      asOf: '2010-12-31',
+      window: { from: 2011, to: 2014 },
+      frameworksDir,
+    });
+    assert.ok(episodesOf(before).includes('ssd2013s1'));
   });
 });

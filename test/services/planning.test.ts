@@ -8,6 +8,7 @@ import { InputError } from '../../src/core/errors.js';
 import { NEEDS_PARTS } from '../../src/core/planning/needs.js';
 import { capacityMap, exportCapacity, importCapacity } from '../../src/services/capacity.js';
 import { loadCountryRegistry } from '../../src/services/countries.js';
+import { EscalationMonitor } from '../../src/services/escalation.js';
 import { importEvents } from '../../src/services/events.js';
 import { createOrganisation } from '../../src/services/identity.js';
 import { importFile } from '../../src/services/import.js';
@@ -30,7 +31,6 @@ import {
   withdrawSituation,
   withdrawStage,
 } from '../../src/services/planning.js';
-import { EscalationMonitor } from '../../src/services/escalation.js';
 import { submitReport } from '../../src/services/reports.js';
 import { listAudit } from '../../src/store/audit-repository.js';
 import { shareWith } from '../../src/services/sharing.js';
@@ -82,6 +82,31 @@ onEveryStore('plans, needs and capacity on real data', (target) => {
       path: sharedFile('events', 'ucdp-ged-23.1-sample.csv'),
       now: NOW,
     });
+    // The datasets do not say whether anyone was held to account; a monitor's reports of
+    // three deadly attacks in Sagaing with no arrest are the evidence of impunity.
+    const monitor = await EscalationMonitor.open(store);
+    for (const [i, date] of ['2022-03-04', '2022-04-12', '2022-05-20'].entries()) {
+      await monitor.record(
+        {
+          source: 'report',
+          sourceId: `planning-${i}`,
+          countryId: 'mmr',
+          date: { start: date, end: date, precision: 'day' },
+          place: { name: 'Sagaing', precision: 'admin1' },
+          actors: [{ name: 'Military Forces of Myanmar', type: 'state-forces', side: 'a' }],
+          category: 'violence.against-civilians.attack',
+          civilianTargeted: true,
+          deaths: { best: 8, low: 8, high: 8 },
+          accountability: 'none-known',
+          sources: [{ name: 'field monitor' }],
+          reliability: 'medium',
+          sharing: 'CLEAR',
+          provenance: { recordedAt: NOW },
+        },
+        date,
+        NOW,
+      );
+    }
     await importCapacity(
       store,
       registry,

@@ -5,7 +5,7 @@ import { detectEventKind } from '../../src/sources/events/index.js';
 import { SOURCES, detectKind, detectKinds, sourceByKind } from '../../src/sources/index.js';
 import { lookupTable } from '../../src/sources/lookups.js';
 import type { SourceKind } from '../../src/sources/types.js';
-import { sharedFile } from '../support/shared-data.js';
+import { sharedEventFile, sharedFile } from '../support/shared-data.js';
 import { fixture } from './helpers.js';
 
 /** Every real file in the shared data folders and the kind it must be recognised as. */
@@ -89,6 +89,9 @@ describe('event files and lookup tables, by their columns', () => {
       'ucdp-ged',
     );
     assert.equal(await detectEventKind(sharedFile('events', 'acled-sample-2022.csv')), 'acled');
+    const deco = sharedEventFile('ucdp-deco-1.0.csv');
+    assert.equal(await detectEventKind(deco), 'ucdp-deco');
+    assert.equal(await detectKind(deco), undefined, 'DECO is event data, not a source');
     for (const [folder, name] of REAL_FILES.filter(([folder]) => folder !== 'events'))
       assert.equal(await detectEventKind(sharedFile(folder, name)), undefined, name);
   });

@@ -150,9 +150,9 @@ describe('raw inputs', () => {
     assert.equal(myanmar.values.v2x_libdem, 0.019);
   });
 
-  it('UCDP: dyad-years aggregated to 1,132 location country-years', async () => {
+  it('UCDP: dyad-years aggregated to 1,132 location country-years, 3 more fought in only', async () => {
     const records = await observations('ucdp-brd', 'inputs', 'ucdp-battle-deaths-v25.1.csv');
-    assert.equal(records.length, 1132);
+    assert.equal(records.length, 1135);
     assertWellFormed(records);
     const v = UCDP_VARIABLES;
     // Russia–Ukraine 2022 is one dyad located "365, 369": its 91,502 deaths count in both.
@@ -174,6 +174,8 @@ describe('raw inputs', () => {
       [v.interstate]: 1,
       [v.intrastate]: 0,
       [v.internationalized]: 1,
+      [v.interstateBattle]: 1,
+      [v.interstateAbroad]: 0,
     });
     assert.equal(ukraine.label, 'Ukraine');
     // Pakistan 2024: three dyads of its own plus the Afghanistan–Pakistan interstate dyad.
@@ -185,6 +187,19 @@ describe('raw inputs', () => {
     // Iraq 2003: the coalition dyad located "2, 200, 645, 900".
     assert.equal(find(records, 'gw', '645', 2003).values[v.bestDeaths], 7927);
     assert.equal(find(records, 'gw', '2', 2003).values[v.bestDeaths], 7992);
+    // The Iraq war was fought in Iraq (gwno_battle 645): the United States and the United
+    // Kingdom took part abroad.
+    assert.equal(find(records, 'gw', '645', 2003).values[v.interstateBattle], 1);
+    for (const gw of ['2', '200']) {
+      assert.equal(find(records, 'gw', gw, 2003).values[v.interstateBattle], 0);
+      assert.equal(find(records, 'gw', gw, 2003).values[v.interstateAbroad], 1);
+    }
+    // A Russian missile fell in Poland in 2022 (a battle location of the Russia–Ukraine
+    // dyad): Poland has no dyad of its own, so only the battle flag is set.
+    const poland = find(records, 'gw', '290', 2022);
+    assert.equal(poland.values[v.interstateBattle], 1);
+    assert.equal(poland.values[v.bestDeaths], null);
+    assert.equal(records.filter((r) => r.values[v.dyads] === null).length, 3);
   });
 
   it('EPR: 10,665 rows; cntr_relevance encoded R → 1, P → 0', async () => {

@@ -25,3 +25,15 @@ export function sharedDataDir(): string {
 export function sharedFile(...parts: string[]): string {
   return join(sharedDataDir(), ...parts);
 }
+
+/**
+ * A file of the next data release, wherever it is: `../shared/data-next/NAME` while its
+ * reader is new, `../shared/data/events/NAME` once it has moved there.
+ */
+export function sharedEventFile(name: string): string {
+  const dir = sharedDataDir();
+  for (const candidate of [join(dir, 'events', name), join(dir, '..', 'data-next', name)]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`${name} not found in ${join(dir, 'events')} or ${join(dir, '..', 'data-next')}`);
+}

@@ -130,9 +130,11 @@ describe('dashboard in Chromium', { skip }, () => {
         t.endsWith('%'),
       ),
     );
+    // Stages as of 2014 on the GED sample: armed conflicts are crises (the sample's attacks
+    // on civilians raise no red flag, and its unknown accountability is no impunity).
     assert.ok(
       (await page.locator('#watchlist td[data-col="stage"]').allInnerTexts()).some((t) =>
-        t.startsWith('violence'),
+        t.startsWith('crisis'),
       ),
     );
     await page.locator('#filter').fill('congo');

@@ -27,6 +27,7 @@ import {
 } from '../../services/escalation.js';
 import type { Step, TierPort } from '../../services/escalation.js';
 import { structuralTiers } from '../../services/escalation-tiers.js';
+import { elections, importElections } from '../../services/elections.js';
 import { importEvents } from '../../services/events.js';
 import type { EventImportReport } from '../../services/events.js';
 import { SYSTEM } from '../../services/identity.js';
@@ -323,7 +324,10 @@ export function registerEscalationCommands(program: Command, db: Db): void {
     .option('--deaths <n>', 'deaths, best estimate', wholeNumber('--deaths'))
     .option('--deaths-low <n>', 'deaths, low estimate', wholeNumber('--deaths-low'))
     .option('--deaths-high <n>', 'deaths, high estimate', wholeNumber('--deaths-high'))
-    .option('--accountability <a>', 'arrests, prosecutions or none-known (default)')
+    .option(
+      '--accountability <a>',
+      'arrests, prosecutions, none-known (default: the reporter knows of none) or unknown',
+    )
     .option(
       '--relates-to <key>',
       'the event this report is about (source:id), e.g. arrests for an earlier massacre',
@@ -449,6 +453,59 @@ export function registerEscalationCommands(program: Command, db: Db): void {
           printAlerts('table', result.refresh.alerts);
       },
     );
+
+  const electionsCmd = program
+    .command('elections')
+    .description('the elections calendar analysts maintain (CSV: country,date,type,source)');
+  electionsCmd
+    .command('import')
+    .description(
+      'import a calendar file: all or nothing, every bad row refused with its line and reason; a known election (country, date, type) is replaced',
+    )
+    .argument('<file>', 'a CSV file with the columns country, date, type, source')
+    .addOption(formatOption())
+    .action(async (file: string, opts: { format: Format }) => {
+      const registry = loadCountryRegistry();
+      const r = await withStore(db(), (store) => importElections(store, SYSTEM, registry, file));
+      out(
+        opts.format === 'json'
+          ? JSON.stringify(r, null, 2)
+          : render(
+              opts.format,
+              [r],
+              [r],
+              [
+                { header: 'file', value: (x) => x.file },
+                { header: 'rows', value: (x) => x.rows, right: true },
+                { header: 'added', value: (x) => x.added, right: true },
+                { header: 'replaced', value: (x) => x.replaced, right: true },
+              ],
+            ),
+      );
+    });
+  electionsCmd
+    .command('list', { isDefault: true })
+    .description('elections by date')
+    .option('--country <country>', 'only this country')
+    .option('--from <date>', 'first date (YYYY-MM-DD or a year)')
+    .option('--to <date>', 'last date (YYYY-MM-DD or a year)')
+    .addOption(formatOption())
+    .action(async (opts: { country?: string; from?: string; to?: string; format: Format }) => {
+      const registry = loadCountryRegistry();
+      const countryId = opts.country ? findCountry(registry, opts.country).id : undefined;
+      const from = opts.from ? parseFrom(opts.from) : undefined;
+      const to = opts.to ? parseDate(opts.to, '--to') : undefined;
+      const list = await withStore(db(), (store) => elections(store, { countryId, from, to }));
+      out(
+        render(opts.format, { elections: list }, list, [
+          { header: 'date', value: (e) => e.date },
+          { header: 'country', value: (e) => e.countryId },
+          { header: 'name', value: (e) => registry.byId(e.countryId)?.name ?? e.countryId },
+          { header: 'type', value: (e) => e.type },
+          { header: 'source', value: (e) => e.source },
+        ]),
+      );
+    });
 
   const alertsCmd = program
     .command('alerts')

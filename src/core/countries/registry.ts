@@ -124,7 +124,8 @@ export class CountryRegistry {
    * The country a name means in `year`, after normalisation (see `nameKeys`). When several
    * states share the name ("Russia", "Germany", "Yemen"), the year picks: a state existing
    * that year first, then a match on its own name over an alias, then the earlier-founded;
-   * if none existed that year, the nearest in time. Without a year, the current state.
+   * if none existed that year, the nearest in time. Without a year, the current state, except
+   * for a name a successor only inherited from its predecessor (the predecessor's).
    * Undefined when no country has the name (also for documented non-country names).
    */
   fromName(name: string, year?: number): Country | undefined {
@@ -262,9 +263,20 @@ export class CountryRegistry {
       this.fullNames.get(keys.base) ??
       this.baseNames.get(keys.base) ??
       [];
+    // Without a year, a name both a state and its successor answer to belongs to the state
+    // that bore it: the successor inherited it as an alias ("Yemen Arab Republic", the
+    // North's formal name, which some sources keep for unified Yemen).
+    const holders = new Set(entries.map((e) => e.country.id));
+    const inherited = (e: NameEntry): boolean =>
+      !e.primary && e.country.predecessors.some((id) => holders.has(id));
     const rank = (e: NameEntry): number[] =>
       year === undefined
-        ? [e.country.to === undefined ? 0 : 1, e.primary ? 0 : 1, -(e.country.to ?? Infinity)]
+        ? [
+            inherited(e) ? 1 : 0,
+            e.country.to === undefined ? 0 : 1,
+            e.primary ? 0 : 1,
+            -(e.country.to ?? Infinity),
+          ]
         : [distance(e.country, year), e.primary ? 0 : 1, e.country.from ?? -Infinity];
     return distinct(stableSort(entries, rank).map((e) => e.country));
   }

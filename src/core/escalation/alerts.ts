@@ -83,7 +83,7 @@ export function alertsFor(
       countryId: country,
       dedupKey: `imminent:${country}`,
       stage: current.stage,
-      title: `${name}: atrocities imminent: structural tier ${current.tier} with red flags ${flags.map((i) => i.title).join('; ')}`,
+      title: `${name}: atrocities imminent: structural tier ${current.tier ?? 'not known'} with red flags ${flags.map((i) => i.title).join('; ')}${current.imminence?.met ? ` (${current.imminence.met})` : ''}`,
       asOf: current.asOf,
       evidence: unique(flags.flatMap((i) => i.evidence)),
       sharing: strictest(flags.map((i) => i.sharing)),

@@ -1,6 +1,15 @@
 import type { Tier } from '../frameworks/types.js';
 import { dateOfDay, dayNumber } from './dates.js';
-import type { EscalationRules, EventMatch, Indicator, InstabilityLevel, Stage } from './rules.js';
+import type {
+  EscalationRules,
+  EventMatch,
+  ImminenceCondition,
+  ImminenceRule,
+  ImminenceTier,
+  Indicator,
+  InstabilityLevel,
+  Stage,
+} from './rules.js';
 import { STAGES } from './rules.js';
 import { CATEGORIES, matchesCategory } from './taxonomy.js';
 import { RELIABILITIES, TLP_LEVELS } from './types.js';
@@ -46,14 +55,37 @@ export interface Instability {
 }
 
 /**
- * A country's escalation status on a date. `imminent`: the structural tier is high or
- * extreme and at least one red flag fired. `tier` null: not known (no assessment given).
+ * Why a status is imminent or not: the tier the rule read, the red-flag evidence, what the
+ * tier needs and the condition met (null: none).
+ */
+export interface Imminence {
+  tier: ImminenceTier;
+  /** Red flags that fired. */
+  redFlags: number;
+  /** Distinct events behind them (an event behind several counts once). */
+  events: number;
+  /** Best-estimate deaths of those events. */
+  deaths: number;
+  /** Those of them by a known perpetrator against a group (named, or by a communal militia). */
+  groupEvents: number;
+  /** What the tier needs, in words. */
+  needs: string;
+  /** The condition that held, in words; null when none did. */
+  met: string | null;
+}
+
+/**
+ * A country's escalation status on a date. `imminent`: the red flags that fired are enough
+ * evidence for the structural tier (the rules' `imminence`; without it, a high or extreme
+ * tier and one red flag). `tier` null: not known (no assessment given).
  */
 export interface CountryStatus {
   countryId: string;
   asOf: string;
   stage: Stage;
   imminent: boolean;
+  /** Why imminent or not (absent from statuses stored before rules could say). */
+  imminence?: Imminence;
   tier: Tier | null;
   /** Ids of the red-flag indicators that fired. */
   redFlags: string[];
@@ -134,11 +166,15 @@ export class CountryEvents {
     return lo;
   }
 
-  /** True when the event was held to account on or before `day`. */
-  accountedFor(e: Prepared, day: number): boolean {
-    if (e.facts.accountability !== 'none-known') return true;
+  /**
+   * True when the act is known to have gone unpunished on `day`: a source says no one was
+   * held to account (`none-known`) and no accountability response relates to it by then.
+   * An act whose accountability is unknown (imported datasets) is not evidence of impunity.
+   */
+  unpunished(e: Prepared, day: number): boolean {
+    if (e.facts.accountability !== 'none-known') return false;
     const response = this.responses.get(e.facts.key);
-    return response !== undefined && response <= day;
+    return response === undefined || response > day;
   }
 
   private locate(p: Prepared): number {
@@ -256,8 +292,35 @@ function compileMatch(m: EventMatch): (e: Prepared) => boolean {
     if (m.maxDeaths !== undefined && deaths > m.maxDeaths) return false;
     if (sources && !sources.has(e.source)) return false;
     if (minReliability !== undefined && e.reliability < minReliability) return false;
+    if (m.targetGroupKnown !== undefined && (f.targetGroup !== null) !== m.targetGroupKnown)
+      return false;
+    if (
+      m.identifiedPerpetrator !== undefined &&
+      identified(f.actor1Name) !== m.identifiedPerpetrator
+    )
+      return false;
     return true;
   };
+}
+
+/**
+ * An act by a known perpetrator aimed at a group: the perpetrator is identified (not
+ * "Unidentified …"), and the act names the group targeted or the perpetrator is a militia
+ * organised along communal lines (a community attacking civilians as a community).
+ */
+function aimedAtGroup(e: Prepared): boolean {
+  return (
+    identified(e.facts.actor1Name) &&
+    (e.facts.targetGroup !== null || e.facts.actor1Type === 'identity-militia')
+  );
+}
+
+/** Names that say the actor is not known ("Unidentified Armed Group (Kenya)", "unknown gang"). */
+const UNIDENTIFIED = /^\s*(unidentified|unknown|unnamed|un-identified)\b/i;
+
+/** True when an actor's name identifies it. */
+function identified(name: string | null): boolean {
+  return name !== null && name.trim() !== '' && !UNIDENTIFIED.test(name);
 }
 
 /**
@@ -283,6 +346,7 @@ export function evaluateCountry(
   const levelRank = (l: Instability['level']) => ['none', 'medium', 'high'].indexOf(l);
   const fired: FiredIndicator[] = [];
   const firedIds = new Set<string>();
+  const behindRedFlags = new Map<string, Prepared>();
   let sharing = instability.sharingRank;
 
   for (const ind of rules.indicators) {
@@ -306,12 +370,14 @@ export function evaluateCountry(
       to: asOf,
     };
     let result: FiredIndicator | undefined;
+    let lastHits: readonly Prepared[] = [];
     if (ind.kind === 'count') {
       const minEvents = scale(ind.minEvents, 1);
       const minDeaths = scale(ind.minDeaths, 0);
       const hits = collect(all, lo, hi, match);
       const deaths = sumDeaths(hits);
       if (hits.length >= minEvents && deaths >= minDeaths) {
+        lastHits = hits;
         result = {
           ...base,
           events: hits.length,
@@ -329,6 +395,7 @@ export function evaluateCountry(
         const rate = hits.length / ind.windowDays;
         const baseRate = Math.max(baseline, 1) / ind.baselineDays;
         if (rate >= ind.ratio * baseRate) {
+          lastHits = hits;
           result = {
             ...base,
             events: hits.length,
@@ -345,12 +412,13 @@ export function evaluateCountry(
         all,
         lo,
         hi,
-        (e) => match(e) && e.endDay + ind.graceDays <= asOfDay && !events.accountedFor(e, asOfDay),
+        (e) => match(e) && e.endDay + ind.graceDays <= asOfDay && events.unpunished(e, asOfDay),
       );
       const accept = (list: readonly Prepared[]) =>
         list.length >= minEvents && (!ind.escalating || escalates(list));
       const chosen = ind.perGroup ? largestGroup(hits, accept) : { group: undefined, hits };
       if (chosen.hits.length > 0 && accept(chosen.hits)) {
+        lastHits = chosen.hits;
         result = {
           ...base,
           events: chosen.hits.length,
@@ -362,6 +430,7 @@ export function evaluateCountry(
       }
     }
     if (result) {
+      if (ind.redFlag) for (const e of lastHits) behindRedFlags.set(e.facts.key, e);
       fired.push(result);
       firedIds.add(ind.id);
       sharing = Math.max(sharing, TLP_LEVELS.indexOf(result.sharing));
@@ -371,11 +440,19 @@ export function evaluateCountry(
   let stage: Stage = 'none';
   for (const f of fired) if (STAGES.indexOf(f.stage) > STAGES.indexOf(stage)) stage = f.stage;
   const redFlags = fired.filter((f) => f.redFlag).map((f) => f.id);
+  const behind = [...behindRedFlags.values()];
+  const imminence = judgeImminence(rules.imminence, tier, {
+    redFlags: redFlags.length,
+    events: behind.length,
+    deaths: sumDeaths(behind),
+    groupEvents: behind.filter(aimedAtGroup).length,
+  });
   return {
     countryId,
     asOf,
     stage,
-    imminent: (tier === 'high' || tier === 'extreme') && redFlags.length > 0,
+    imminent: imminence.met !== null,
+    imminence,
     tier,
     redFlags,
     indicators: fired,
@@ -386,6 +463,57 @@ export function evaluateCountry(
     },
     sharing: TLP_LEVELS[sharing] ?? 'CLEAR',
     rules: `${rules.id}@${rules.version}`,
+  };
+}
+
+/** The rule of rules without `imminence` (version 1): a high or extreme tier and one red flag. */
+const TIER_RULE: ImminenceRule = {
+  description: 'A high or extreme structural tier and at least one red flag.',
+  levels: [
+    {
+      tiers: ['extreme', 'high'],
+      anyOf: [{ minRedFlags: 1, minEvents: 0, minDeaths: 0, minGroupEvents: 0 }],
+    },
+    { tiers: ['moderate', 'low', 'negligible', 'unknown'], anyOf: [] },
+  ],
+};
+
+/**
+ * Whether the red-flag evidence is enough for the tier: the first condition of the tier's
+ * level that holds, in words, or null.
+ */
+export function judgeImminence(
+  rule: ImminenceRule | undefined,
+  tier: Tier | null,
+  evidence: { redFlags: number; events: number; deaths: number; groupEvents: number },
+): Imminence {
+  const t: ImminenceTier = tier ?? 'unknown';
+  const level = (rule ?? TIER_RULE).levels.find((l) => l.tiers.includes(t));
+  const conditions = level?.anyOf ?? [];
+  const words = (c: ImminenceCondition) =>
+    [
+      `${c.minRedFlags} red flag${c.minRedFlags === 1 ? '' : 's'}`,
+      c.minEvents > 0 ? `${c.minEvents} events` : '',
+      c.minDeaths > 0 ? `${c.minDeaths} deaths` : '',
+      c.minGroupEvents > 0 ? `${c.minGroupEvents} by a known perpetrator against a group` : '',
+    ]
+      .filter((w) => w !== '')
+      .join(', ');
+  const held = conditions.find(
+    (c) =>
+      evidence.redFlags >= c.minRedFlags &&
+      evidence.events >= c.minEvents &&
+      evidence.deaths >= c.minDeaths &&
+      evidence.groupEvents >= c.minGroupEvents,
+  );
+  return {
+    tier: t,
+    ...evidence,
+    needs:
+      conditions.length === 0
+        ? `tier ${t}: red flags do not make atrocities imminent under these rules`
+        : `tier ${t}: at least ${conditions.map(words).join(', or ')}`,
+    met: held === undefined ? null : `at least ${words(held)}`,
   };
 }
 

@@ -53,7 +53,7 @@ export function markerEvents(
         category: m.category,
         civilianTargeted: false,
         deaths: m.deaths ? { best: o.value, low: o.value, high: o.value } : null,
-        accountability: 'none-known',
+        accountability: 'unknown',
         sources: [{ name: o.source }],
         reliability: 'high',
         sharing: 'CLEAR',

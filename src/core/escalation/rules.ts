@@ -38,7 +38,10 @@ export type InstabilityLevel = 'medium' | 'high';
  * - `perpetrators` / `targets`: the type of actor 1 / actor 2 is one of these;
  * - `minDeaths` / `maxDeaths`: best death estimate within bounds (not counted = 0);
  * - `sources`: the event comes from one of these;
- * - `minReliability`: at least this reliable (`high` > `medium` > `low` > `unknown`).
+ * - `minReliability`: at least this reliable (`high` > `medium` > `low` > `unknown`);
+ * - `targetGroupKnown` true: the event names the communal group targeted;
+ * - `identifiedPerpetrator` true: actor 1 has a name that identifies it (not "Unidentified
+ *   …", "Unknown …"): an organised perpetrator, with `perpetrators` for its type.
  */
 export interface EventMatch {
   categories: string[];
@@ -49,6 +52,47 @@ export interface EventMatch {
   maxDeaths?: number;
   sources?: EventSource[];
   minReliability?: Reliability;
+  targetGroupKnown?: boolean;
+  identifiedPerpetrator?: boolean;
+}
+
+/** Structural tiers as the imminence rule names them; `unknown`: no tier known for the date. */
+export type ImminenceTier = 'extreme' | 'high' | 'moderate' | 'low' | 'negligible' | 'unknown';
+
+/** Every tier the imminence rule can name, highest first. */
+export const IMMINENCE_TIERS: readonly ImminenceTier[] = [
+  'extreme',
+  'high',
+  'moderate',
+  'low',
+  'negligible',
+  'unknown',
+];
+
+/**
+ * How much red-flag evidence makes atrocities imminent, per structural tier: red flags can
+ * raise the warning in any tier; a lower tier needs more of them. One `level` per group of
+ * tiers; the warning holds when any of its `anyOf` conditions does: at least `minRedFlags`
+ * red flags fired, with at least `minEvents` events and `minDeaths` deaths behind them (an
+ * event behind several red flags counts once), `minGroupEvents` of them by an identified
+ * perpetrator against a group (naming the group targeted, or by a militia organised along
+ * communal lines): where the structure shows little risk, the events must show who targets
+ * which group.
+ */
+export interface ImminenceRule {
+  description: string;
+  levels: {
+    tiers: ImminenceTier[];
+    anyOf: ImminenceCondition[];
+  }[];
+}
+
+/** One condition of an imminence level; thresholds absent from the file are 0. */
+export interface ImminenceCondition {
+  minRedFlags: number;
+  minEvents: number;
+  minDeaths: number;
+  minGroupEvents: number;
 }
 
 /** What every indicator has. */
@@ -59,7 +103,7 @@ interface IndicatorBase {
   description: string;
   /** The stage the indicator signals when it fires. */
   stage: Exclude<Stage, 'none'>;
-  /** One of the violence red flags (imminent when the structural tier is high or extreme). */
+  /** One of the red flags, the evidence the imminence rule weighs. */
   redFlag: boolean;
   match: EventMatch;
   /** Days before and including the as-of date that count (≥ 1). */
@@ -149,6 +193,11 @@ export interface EscalationRules {
   markers: MarkerRule[];
   instability: InstabilityRule;
   indicators: Indicator[];
+  /**
+   * When red flags make atrocities imminent. Absent (version 1): a high or extreme tier
+   * with at least one red flag.
+   */
+  imminence?: ImminenceRule;
 }
 
 /** One problem in a rules file: where (`indicators[3].windowDays`) and what. */
@@ -189,6 +238,7 @@ export function validateRules(input: unknown): RulesValidation {
     'markers',
     'instability',
     'indicators',
+    'imminence',
   ]);
   const id = v.str(input, 'id', '', ID);
   const version = v.int(input, 'version', '', 1);
@@ -219,6 +269,8 @@ export function validateRules(input: unknown): RulesValidation {
   const instability = instabilityRule(v, input.instability, 'instability');
   const seen = new Set<string>();
   const indicators = v.arr(input, 'indicators', '', (x, p) => indicator(v, x, p, seen));
+  const imminence =
+    input.imminence === undefined ? undefined : imminenceRule(v, input.imminence, 'imminence');
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -233,8 +285,50 @@ export function validateRules(input: unknown): RulesValidation {
       markers: markers!,
       instability: instability!,
       indicators: indicators!,
+      ...(imminence ? { imminence } : {}),
     },
   };
+}
+
+function imminenceRule(v: Validator, x: unknown, p: string): ImminenceRule | undefined {
+  if (!v.obj(x, p)) return undefined;
+  v.keys(x, p, ['description', 'levels']);
+  const description = v.str(x, 'description', p);
+  const named = new Set<ImminenceTier>();
+  const levels = v.arr(x, 'levels', p, (l, lp) => {
+    if (!v.obj(l, lp)) return undefined;
+    v.keys(l, lp, ['tiers', 'anyOf']);
+    const tiers = v.arr(l, 'tiers', lp, (t, tp) => {
+      if (!IMMINENCE_TIERS.includes(t as ImminenceTier))
+        return v.fail(tp, `expected one of ${IMMINENCE_TIERS.join(', ')}`);
+      if (named.has(t as ImminenceTier))
+        return v.fail(tp, `tier "${String(t)}" is named by an earlier level`);
+      named.add(t as ImminenceTier);
+      return t as ImminenceTier;
+    });
+    const anyOf = v.arr(l, 'anyOf', lp, (c, cp) => {
+      if (!v.obj(c, cp)) return undefined;
+      v.keys(c, cp, ['minRedFlags', 'minEvents', 'minDeaths', 'minGroupEvents']);
+      const minRedFlags = v.int(c, 'minRedFlags', cp, 1);
+      const [minEvents, minDeaths, minGroupEvents] = (
+        ['minEvents', 'minDeaths', 'minGroupEvents'] as const
+      ).map((k) => (c[k] === undefined ? 0 : v.int(c, k, cp, 0)));
+      return minRedFlags === undefined ||
+        minEvents === undefined ||
+        minDeaths === undefined ||
+        minGroupEvents === undefined
+        ? undefined
+        : { minRedFlags, minEvents, minDeaths, minGroupEvents };
+    });
+    if (anyOf && anyOf.length === 0) v.fail(at(lp, 'anyOf'), 'expected at least one condition');
+    return tiers === undefined || anyOf === undefined ? undefined : { tiers, anyOf };
+  });
+  if (levels) {
+    const missing = IMMINENCE_TIERS.filter((t) => !named.has(t));
+    if (missing.length > 0)
+      v.fail(at(p, 'levels'), `expected every tier to be named; missing ${missing.join(', ')}`);
+  }
+  return description === undefined || levels === undefined ? undefined : { description, levels };
 }
 
 /** The issues as lines `path: message`, for users. */
@@ -434,6 +528,8 @@ function eventMatch(v: Validator, x: unknown, p: string): EventMatch | undefined
     'maxDeaths',
     'sources',
     'minReliability',
+    'targetGroupKnown',
+    'identifiedPerpetrator',
   ]);
   const categories = v.arr(x, 'categories', p, (y, yp) => {
     if (typeof y !== 'string' || !isCategoryPattern(y)) {
@@ -467,6 +563,11 @@ function eventMatch(v: Validator, x: unknown, p: string): EventMatch | undefined
   }
   if (out.minDeaths !== undefined && out.maxDeaths !== undefined && out.maxDeaths < out.minDeaths) {
     v.fail(at(p, 'maxDeaths'), `expected at least minDeaths (${out.minDeaths})`);
+  }
+  for (const key of ['targetGroupKnown', 'identifiedPerpetrator'] as const) {
+    if (x[key] === undefined) continue;
+    const b = v.bool(x, key, p);
+    if (b !== undefined) out[key] = b;
   }
   if (x.sources !== undefined) {
     const list = v.arr(x, 'sources', p, (y, yp) =>

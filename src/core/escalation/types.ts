@@ -105,16 +105,19 @@ export interface Actor {
 
 /**
  * What is known of accountability for the act: `arrests` (perpetrators arrested),
- * `prosecutions` (charged or tried), `none-known` (no arrest or prosecution is recorded;
- * imported datasets do not code accountability, so their events carry this value).
+ * `prosecutions` (charged or tried), `none-known` (a source says no one was arrested or
+ * prosecuted: a field report, an analyst), `unknown` (nothing is known either way:
+ * imported datasets do not code accountability, so their events carry this value). Only
+ * `none-known` is evidence of impunity.
  */
-export type Accountability = 'arrests' | 'prosecutions' | 'none-known';
+export type Accountability = 'arrests' | 'prosecutions' | 'none-known' | 'unknown';
 
 /** Every accountability value. */
 export const ACCOUNTABILITIES: readonly Accountability[] = [
   'arrests',
   'prosecutions',
   'none-known',
+  'unknown',
 ];
 
 /**
@@ -157,15 +160,16 @@ export interface Deaths {
 }
 
 /**
- * Where an event comes from: `ucdp-ged`, `acled`, `gdelt` (imported datasets), `report`
- * (field reports entered in the system), `marker` (historical crisis markers derived from
- * the structural data in the store).
+ * Where an event comes from: `ucdp-ged`, `ucdp-deco` (UCDP deadly electoral conflict),
+ * `acled`, `gdelt` (imported datasets), `report` (field reports entered in the system),
+ * `marker` (historical crisis markers derived from the structural data in the store).
  */
-export type EventSource = 'ucdp-ged' | 'acled' | 'gdelt' | 'report' | 'marker';
+export type EventSource = 'ucdp-ged' | 'ucdp-deco' | 'acled' | 'gdelt' | 'report' | 'marker';
 
 /** Every event source. */
 export const EVENT_SOURCES: readonly EventSource[] = [
   'ucdp-ged',
+  'ucdp-deco',
   'acled',
   'gdelt',
   'report',

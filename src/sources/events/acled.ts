@@ -261,7 +261,7 @@ function mapRow(get: Get, file: string, line: number): EventRow {
     category,
     civilianTargeted,
     deaths: { best: fatalities, low: fatalities, high: fatalities },
-    accountability: 'none-known',
+    accountability: 'unknown',
     sources: sourceNames.length ? sourceNames.map((name) => ({ name })) : [{ name: 'ACLED' }],
     // ACLED codes from named sources it reviews; events resting on new media alone are less sure.
     reliability: /^new media$/i.test(scale) ? 'medium' : 'high',

@@ -256,7 +256,7 @@ function mapRow(f: readonly string[], file: string, line: number): EventRow {
     civilianTargeted:
       code.startsWith('202') || code.startsWith('203') || (violent && target?.type === 'civilians'),
     deaths: null,
-    accountability: 'none-known',
+    accountability: 'unknown',
     sources: [url ? { name: host, url } : { name: host }],
     reliability: 'low',
     sharing: 'CLEAR',

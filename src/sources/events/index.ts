@@ -3,12 +3,14 @@ import { textTableHeader } from '../csv.js';
 import { acledApi, acledCsv } from './acled.js';
 import { gdeltEvents } from './gdelt.js';
 import type { EventKind, EventReader } from './types.js';
+import { ucdpDeco } from './ucdp-deco.js';
 import { ucdpGedApi, ucdpGedCsv } from './ucdp-ged.js';
 
 /** Every event format, one per kind. */
 export const EVENT_READERS: readonly EventReader[] = [
   ucdpGedCsv,
   ucdpGedApi,
+  ucdpDeco,
   acledCsv,
   acledApi,
   gdeltEvents,

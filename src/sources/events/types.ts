@@ -3,10 +3,11 @@ import type { CountryKey, OnProgress } from '../types.js';
 
 /**
  * The event formats `lens events import` reads: UCDP GED as CSV (`ucdp-ged`) or as the UCDP
- * API's JSON (`ucdp-ged-api`), ACLED as CSV export (`acled`) or API JSON (`acled-api`), and
+ * API's JSON (`ucdp-ged-api`), UCDP's deadly electoral conflict events (`ucdp-deco`, CSV),
+ * ACLED as CSV export (`acled`) or API JSON (`acled-api`), and
  * GDELT 2.0 event exports (`gdelt`, tab-separated, no header).
  */
-export type EventKind = 'ucdp-ged' | 'ucdp-ged-api' | 'acled' | 'acled-api' | 'gdelt';
+export type EventKind = 'ucdp-ged' | 'ucdp-ged-api' | 'ucdp-deco' | 'acled' | 'acled-api' | 'gdelt';
 
 /** An event as a reader gives it: the importer resolves its country and adds provenance. */
 export type ReadEvent = Omit<EscalationEvent, 'countryId' | 'provenance'>;

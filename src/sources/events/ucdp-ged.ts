@@ -37,7 +37,7 @@ import type { EventReader, EventRow, ReadEvent } from './types.js';
  *   6 country, 7 unknown (international waters or airspace).
  * - Deaths `best`, `low`, `high` (bounds widened to include `best` where a row has it outside
  *   them); reliability `high` for `event_clarity` 1, `medium` for 2;
- *   sources from `source_office`; public data (CLEAR); accountability not coded (none-known).
+ *   sources from `source_office`; public data (CLEAR); accountability not coded (unknown).
  * Country: `country_id` (Gleditsch-Ward), then the `country` name.
  */
 const REQUIRED = [
@@ -77,7 +77,7 @@ const PLACE_PRECISION: Record<string, PlacePrecision> = {
 };
 
 /** Religious and ethnic community names UCDP uses for informally organised non-state sides. */
-const IDENTITY =
+export const IDENTITY =
   /\b(christians?|muslims?|hindus?|sikhs?|buddhists?|jews|sunnis?|shi'?as?|fulani|hema|lendu|dinka|nuer|tiv|birom|berom|jukun|tutsi|hutu|pokot|turkana|toposa|karamojong|murle|lou nuer|bari|dogon|bambara|tuareg|arabs?|afar|issa|oromo|somali|amhara|borana|garre|degodia|marehan|hawiye|darod|dir|masalit|zaghawa|fur|misseriya|rizeigat|maaliya|hamar|mangal|turi|zaidi|kuki|naga|bodo|adivasis?|santhal|dayak|madurese|yoruba|hausa|igbo|ijaw|itsekiri|urhobo|kikuyu|kalenjin|luo|luhya|kisii|maasai|ethnic|tribe|clan)\b/i;
 
 /** The actor type of a GED side (see the mapping above). */
@@ -212,7 +212,7 @@ export function mapGedRow(get: GedCells, file: string, line: number): EventRow {
     category,
     civilianTargeted: type === 3,
     deaths: { best, low, high },
-    accountability: 'none-known',
+    accountability: 'unknown',
     sources: offices.length ? offices.map((name) => ({ name })) : [{ name: 'UCDP' }],
     reliability: get('event_clarity').trim() === '2' ? 'medium' : 'high',
     sharing: 'CLEAR',

@@ -328,6 +328,12 @@ describe('resolve (for `lens countries resolve`)', () => {
     assert.deepEqual(ids('YEM', { from: 'vdemText', year: 1980 }), ['yar', 'yem']);
     assert.equal(ids('ZZB')[0], 'zanzibar');
     assert.equal(ids('serbia-kingdom')[0], 'serbia-kingdom');
+    // A name unified Yemen only inherited (some sources keep the North's formal name for it)
+    // means, without a year, the state that bore it: North Yemen, COW 678.
+    assert.deepEqual(ids('Yemen Arab Republic'), ['yar', 'yem']);
+    assert.equal(registry.codesOf(registry.byId(ids('Yemen Arab Republic')[0]!)!).cow, '678');
+    assert.equal(ids('Yemen')[0], 'yem', "unified Yemen's own name");
+    assert.equal(ids('Yemen Arab Republic', { year: 2000 })[0], 'yem');
     assert.equal(ids('Ivory Coast')[0], 'civ');
     assert.deepEqual(ids('Yemen', { year: 1980 }), ['yar', 'yem']);
     assert.deepEqual(ids('Yugoslavia', { from: 'name' }), ['yug']);

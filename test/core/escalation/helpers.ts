@@ -7,16 +7,16 @@ import type { EventFacts } from '../../../src/core/escalation/types.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** The shipped rules file, parsed (not validated). */
-export function rulesJson(): Record<string, unknown> {
+/** A shipped rules file (version 1 unless told), parsed (not validated). */
+export function rulesJson(version = 1): Record<string, unknown> {
   return JSON.parse(
-    readFileSync(join(root, 'content', 'escalation', 'rules.v1.json'), 'utf8'),
+    readFileSync(join(root, 'content', 'escalation', `rules.v${version}.json`), 'utf8'),
   ) as Record<string, unknown>;
 }
 
-/** The shipped rules, validated. */
-export function shippedRules(): EscalationRules {
-  const v = validateRules(rulesJson());
+/** Shipped rules (version 1 unless told), validated. */
+export function shippedRules(version = 1): EscalationRules {
+  const v = validateRules(rulesJson(version));
   if (!v.ok) throw new Error(formatRulesIssues(v.issues));
   return v.rules;
 }

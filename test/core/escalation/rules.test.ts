@@ -124,7 +124,7 @@ describe('rules validation', () => {
         {
           path: 'indicators[0].match.minDeath',
           message:
-            'unknown field (expected one of categories, civilianTargeted, perpetrators, targets, minDeaths, maxDeaths, sources, minReliability)',
+            'unknown field (expected one of categories, civilianTargeted, perpetrators, targets, minDeaths, maxDeaths, sources, minReliability, targetGroupKnown, identifiedPerpetrator)',
         },
         {
           path: `indicators[${i}].requires.anyof`,

@@ -9,8 +9,9 @@ import { InputError } from '../../../src/core/errors.js';
 import { readAcledApi, readAcledCsv } from '../../../src/sources/events/acled.js';
 import { cameoCategory, readGdelt } from '../../../src/sources/events/gdelt.js';
 import type { EventRow } from '../../../src/sources/events/types.js';
+import { readDecoCsv } from '../../../src/sources/events/ucdp-deco.js';
 import { readGedApi, readGedCsv } from '../../../src/sources/events/ucdp-ged.js';
-import { sharedFile } from '../../support/shared-data.js';
+import { sharedEventFile, sharedFile } from '../../support/shared-data.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'events');
 const dir = mkdtempSync(join(tmpdir(), 'lens-event-readers-'));
@@ -58,6 +59,10 @@ describe('UCDP GED reader', () => {
       'identity groups fighting each other are communal violence',
     );
     assert.equal(rows.filter((r) => r.event.civilianTargeted).length, 160);
+    assert.ok(
+      rows.every((r) => r.event.accountability === 'unknown'),
+      'GED does not code accountability: unknown, not "none known"',
+    );
     const first = rows[0]!;
     assert.equal(first.line, 2);
     assert.deepEqual(first.keys, [
@@ -152,6 +157,60 @@ describe('UCDP GED reader', () => {
     ));
 });
 
+describe('UCDP DECO reader', () => {
+  it('maps the electoral events onto the taxonomy, with purpose, timing and sides', async () => {
+    const rows = events(await all(readDecoCsv(sharedEventFile('ucdp-deco-1.0.csv'))));
+    // 4,233 events on 4,617 lines after the header: some source cells hold line breaks.
+    assert.equal(rows.length, 4233);
+    assert.equal(rows[rows.length - 1]!.line, 4618);
+    assert.deepEqual(
+      count(rows, (r) => r.event.category),
+      {
+        'violence.armed-clash': 1491,
+        'violence.non-state': 1079,
+        'violence.communal': 140,
+        'violence.against-civilians.attack': 1376,
+        'violence.against-civilians.excessive-force': 147,
+      },
+    );
+    assert.ok(
+      rows.every((r) => r.event.source === 'ucdp-deco' && r.event.accountability === 'unknown'),
+    );
+    // Kalenjin against Kikuyu after Kenya's 2007 election: communal violence.
+    const kenya = rows.find((r) => r.event.sourceId === '43348')!;
+    assert.deepEqual(kenya.keys, [
+      { system: 'gw', code: '501' },
+      { system: 'name', code: 'Kenya' },
+    ]);
+    assert.equal(kenya.event.category, 'violence.communal');
+    assert.deepEqual(kenya.event.date, {
+      start: '2008-01-25',
+      end: '2008-01-25',
+      precision: 'day',
+    });
+    assert.match(
+      kenya.event.notes ?? '',
+      /^electoral violence, after the election; purpose: divergent affiliations;/,
+    );
+    // Three rows run the place name into the longitude: the number is read, the name kept.
+    const masbate = rows.find((r) => r.event.sourceId === '128172')!;
+    assert.equal(masbate.event.place.longitude, 123.58333);
+    assert.equal(masbate.event.place.name, 'Masbate');
+  });
+
+  it('rejects a bad date with line and column', () => {
+    const header = readFileSync(sharedEventFile('ucdp-deco-1.0.csv'), 'utf8').split(/\r?\n/)[0]!;
+    const row =
+      '1,3,1,"x",1,1,"Government of Kenya",1,"Civilians",501,"Kenya","Africa","src",2008,2008-01-05,1/5/2008,0,0,1,0,1,1,1,"NA","NA",1,0,"NA","disrupt","Security forces",,1,"Civilians",,0,1,"9","1","3","KEN",0';
+    return rejects(
+      'deco.csv',
+      header + '\n' + row + '\n',
+      readDecoCsv,
+      /:2: column "date_start": "2008-01-05" is not a date \(expected a date M\/D\/YYYY\)/,
+    );
+  });
+});
+
 describe('ACLED reader', () => {
   it('maps the real sample onto the taxonomy', async () => {
     const rows = events(await all(readAcledCsv(sharedFile('events', 'acled-sample-2022.csv'))));
@@ -166,6 +225,7 @@ describe('ACLED reader', () => {
     assert.ok((cats['mobilisation.displacement'] ?? 0) > 0);
     assert.ok((cats['mobilisation.militia.founded'] ?? 0) > 0);
     assert.ok(rows.every((r) => isCategory(r.event.category)));
+    assert.ok(rows.every((r) => r.event.accountability === 'unknown'));
     const uga = rows[0]!;
     assert.equal(uga.event.sourceId, 'UGA7752');
     assert.deepEqual(uga.keys, [
@@ -258,6 +318,7 @@ describe('GDELT reader', () => {
     const ev = events(rows);
     assert.deepEqual(ev[0]!.keys, [{ system: 'iso3', code: 'NGA' }]);
     assert.equal(ev[1]!.event.civilianTargeted, true);
+    assert.ok(ev.every((r) => r.event.accountability === 'unknown'));
     assert.equal(ev[1]!.event.targetGroup, 'CHR');
     assert.equal(ev[2]!.event.actors[0]!.type, 'protesters');
     assert.deepEqual(
