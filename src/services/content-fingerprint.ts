@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EpisodeRecord, ObservationRecord } from '../sources/types.js';
+import type { CountryKey, EpisodeRecord, ObservationRecord } from '../sources/types.js';
 
 /**
  * A digest of the records a reader gives for a file: the same for the same rows and values
@@ -51,7 +51,7 @@ export class ContentFingerprint {
       const v = values[this.sorted[i]!];
       bytes.setFloat64(8 * i, v === null || v === undefined ? NaN : v === 0 ? 0 : v, true);
     }
-    hash.update(canonicalJson({ keys, label, year, placeholder, yields }));
+    hash.update(observationHead(keys, label, year, placeholder, yields));
     hash.update(this.namesJson);
     hash.update(new Uint8Array(bytes.buffer));
   }
@@ -67,8 +67,46 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * `canonicalJson({ keys, label, year, placeholder, yields })` of an observation, written
+ * directly (the members in their sorted order) instead of sorting every row's entries: the
+ * same text, at a fraction of the cost. Keys that are not plain `{ system, code }` pairs
+ * take the general path.
+ */
+export function observationHead(
+  keys: readonly CountryKey[],
+  label: string | undefined,
+  year: number | undefined,
+  placeholder: string | undefined,
+  yields: string | undefined,
+): string {
+  let text = '{"keys":[';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (i > 0) text += ',';
+    text += isPlainKey(key)
+      ? `{"code":${JSON.stringify(key.code)},"system":${JSON.stringify(key.system)}}`
+      : canonicalJson(key);
+  }
+  text += ']';
+  if (label !== undefined) text += `,"label":${JSON.stringify(label)}`;
+  if (placeholder !== undefined) text += `,"placeholder":${JSON.stringify(placeholder)}`;
+  if (year !== undefined) text += `,"year":${JSON.stringify(year)}`;
+  if (yields !== undefined) text += `,"yields":${JSON.stringify(yields)}`;
+  return `${text}}`;
+}
+
+function isPlainKey(key: CountryKey): boolean {
+  let members = 0;
+  for (const name in key) {
+    if (name !== 'code' && name !== 'system') return false;
+    members++;
+  }
+  return members === 2 && typeof key.code === 'string' && typeof key.system === 'string';
+}
+
 /** JSON with object keys in sorted order (undefined members left out), so equal records give equal text. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { CountryRegistry } from '../core/countries/registry.js';
@@ -47,6 +48,25 @@ export interface ImportOptions {
   /** Current time as an ISO timestamp (injected so imports are reproducible in tests). */
   now?: string;
   onProgress?: OnProgress;
+  /** When given, the time the import spends is added to it (for benchmarks). */
+  timings?: ImportTimings;
+}
+
+/**
+ * Where an import's time goes, in milliseconds: `parse` waiting for the reader's records,
+ * `resolve` matching them to countries, fingerprinting and buffering them, `write` the
+ * statements that store them, `other` the rest (hashing the file, the commit, statistics).
+ */
+export interface ImportTimings {
+  parse: number;
+  resolve: number;
+  write: number;
+  other: number;
+}
+
+/** Empty timings. */
+export function emptyTimings(): ImportTimings {
+  return { parse: 0, resolve: 0, write: 0, other: 0 };
 }
 
 /** Unmatched rows of one import, grouped by the country label as written. */
@@ -110,6 +130,27 @@ export async function importFile(
   store: Store,
   registry: CountryRegistry,
   options: ImportOptions,
+): Promise<ImportReport> {
+  const started = performance.now();
+  const timings = emptyTimings();
+  try {
+    return await importTimed(store, registry, options, timings);
+  } finally {
+    const t = options.timings;
+    if (t) {
+      t.parse += timings.parse;
+      t.resolve += timings.resolve;
+      t.write += timings.write;
+      t.other += performance.now() - started - timings.parse - timings.resolve - timings.write;
+    }
+  }
+}
+
+async function importTimed(
+  store: Store,
+  registry: CountryRegistry,
+  options: ImportOptions,
+  timings: ImportTimings,
 ): Promise<ImportReport> {
   const path = resolve(options.path);
   const size = await fileSize(path);
@@ -191,6 +232,7 @@ export async function importFile(
           releaseId,
           unmatched,
           fingerprint,
+          timings,
           options.onProgress,
         );
       } else {
@@ -204,6 +246,7 @@ export async function importFile(
           releasedOn,
           unmatched,
           fingerprint,
+          timings,
           options.onProgress,
         );
       }
@@ -299,8 +342,11 @@ async function importObservations(
   releasedOn: string,
   unmatched: UnmatchedRow[],
   fingerprint: ContentFingerprint,
+  timings: ImportTimings,
   onProgress?: OnProgress,
 ) {
+  const started = performance.now();
+  const { parse: parse0, write: write0 } = timings;
   const read = source.readObservations;
   if (!read) throw new Error(`source ${source.kind} has no observation reader`);
   const variableIds = await loadVariableIds(trx, source.kind);
@@ -337,11 +383,16 @@ async function importObservations(
     }
     if (batch.variableId.length >= BATCH) {
       observations += batch.variableId.length;
-      await insertObservations(store, trx, releaseId, batch);
+      await write(batch);
       batch = emptyObservationColumns();
     }
   };
-  for await (const record of read(path, onProgress)) {
+  const write = async (columns: typeof batch) => {
+    const t = performance.now();
+    await insertObservations(store, trx, releaseId, columns);
+    timings.write += performance.now() - t;
+  };
+  for await (const record of timed(read(path, onProgress), timings)) {
     rows++;
     fingerprint.add(record);
     if (record.placeholder) {
@@ -410,7 +461,9 @@ async function importObservations(
     if (backcastFrom) countBackcast(backcasts, backcastFrom, countryId, record.year);
   }
   observations += batch.variableId.length;
-  await insertObservations(store, trx, releaseId, batch);
+  await write(batch);
+  timings.resolve +=
+    performance.now() - started - (timings.parse - parse0) - (timings.write - write0);
   return {
     rows,
     observations,
@@ -429,13 +482,16 @@ async function importEpisodes(
   releaseId: number,
   unmatched: UnmatchedRow[],
   fingerprint: ContentFingerprint,
+  timings: ImportTimings,
   onProgress?: OnProgress,
 ) {
+  const started = performance.now();
+  const { parse: parse0 } = timings;
   const read = source.readEpisodes;
   if (!read) throw new Error(`source ${source.kind} has no episode reader`);
   const episodes: EpisodeRecord[] = [];
   const codes = new Map<string, number>();
-  for await (const e of read(path, onProgress)) {
+  for await (const e of timed(read(path, onProgress), timings)) {
     const earlier = codes.get(e.code);
     if (earlier !== undefined) {
       throw new InputError(`episode code "${e.code}" already used on line ${earlier}`, {
@@ -469,6 +525,8 @@ async function importEpisodes(
       }
     }
   }
+  const written = performance.now();
+  timings.resolve += written - started - (timings.parse - parse0);
   await insertEpisodes(
     trx,
     releaseId,
@@ -479,6 +537,7 @@ async function importEpisodes(
     })),
     countryOf,
   );
+  timings.write += performance.now() - written;
   return {
     rows: episodes.length,
     observations: 0,
@@ -487,6 +546,26 @@ async function importEpisodes(
     countries: countries.size,
     backcast: [],
   };
+}
+
+/** The records of `records`, the time spent waiting for each added to `timings.parse`. */
+async function* timed<T>(records: AsyncIterable<T>, timings: ImportTimings): AsyncGenerator<T> {
+  const it = records[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      const t = performance.now();
+      const next = await it.next();
+      timings.parse += performance.now() - t;
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await it.return?.();
+  }
 }
 
 /**

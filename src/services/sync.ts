@@ -14,7 +14,7 @@ import type { Store } from '../store/database.js';
 import { importEvents } from './events.js';
 import type { EventImportReport } from './events.js';
 import { importFile } from './import.js';
-import type { ImportReport } from './import.js';
+import type { ImportReport, ImportTimings } from './import.js';
 
 /** Options of a sync. */
 export interface SyncOptions {
@@ -30,6 +30,8 @@ export interface SyncOptions {
   addresses?: Partial<Record<SourceKind, string>>;
   /** Called before each file is imported, and with progress while it is. */
   onFile?: (file: string, kind: SourceKind | EventKind) => OnProgress | undefined;
+  /** Where to add the time each source file's import spends (for benchmarks). */
+  timings?: (file: string) => ImportTimings | undefined;
   now?: string;
 }
 
@@ -104,7 +106,13 @@ async function syncFolder(
             now: options.now,
           };
           if (what.type === 'source')
-            report.imported.push(await importFile(store, registry, { kind: what.kind, ...common }));
+            report.imported.push(
+              await importFile(store, registry, {
+                kind: what.kind,
+                ...common,
+                timings: options.timings?.(file),
+              }),
+            );
           else
             report.events.push(await importEvents(store, registry, { kind: what.kind, ...common }));
         } else if (what.type === 'not-imported')
@@ -199,6 +207,7 @@ async function syncPublishers(
           address: fileAddress,
           onProgress,
           now: options.now,
+          timings: options.timings?.(file),
         }),
       );
     }

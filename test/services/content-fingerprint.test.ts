@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ContentFingerprint } from '../../src/services/content-fingerprint.js';
+import {
+  ContentFingerprint,
+  canonicalJson,
+  observationHead,
+} from '../../src/services/content-fingerprint.js';
 import type { ObservationRecord } from '../../src/sources/types.js';
 
 const row = (over: Partial<ObservationRecord> = {}): ObservationRecord => ({
@@ -47,5 +51,39 @@ describe('content fingerprint', () => {
       assert.notEqual(other, one);
     assert.notEqual(one, base, 'one row fewer');
     assert.notEqual(fingerprint(row(), row(), row({ year: 1991 })), base, 'a row twice');
+  });
+
+  it('keeps the rows-v1 digest of stored releases: the head of a row is its canonical JSON', () => {
+    const rows: ObservationRecord[] = [
+      row(),
+      row({
+        line: 3,
+        keys: [{ system: 'name', code: 'Côte d\'Ivoire "CI"' }],
+        label: 'Côte d\'Ivoire "CI"\u2028',
+        year: 1991,
+        values: { b: -0, a: 2 },
+        placeholder: 'no state',
+        yields: 'repeats line 2 word for word',
+      }),
+      row({
+        line: 4,
+        keys: [{ system: 'gw', code: '2', extra: 1 } as ObservationRecord['keys'][number]],
+        label: 'GW 2',
+        year: 2000,
+        values: {},
+        yields: 'x',
+      }),
+    ];
+    for (const { keys, label, year, placeholder, yields } of rows) {
+      assert.equal(
+        observationHead(keys, label, year, placeholder, yields),
+        canonicalJson({ keys, label, year, placeholder, yields }),
+      );
+    }
+    // The digest these rows had before the head was written directly.
+    assert.equal(
+      fingerprint(...rows),
+      'rows-v1:ba021ae6040066e3f908101b16d8822eaac04bd8e45725b5bccaf47e40fad8e6',
+    );
   });
 });
