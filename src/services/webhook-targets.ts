@@ -61,6 +61,11 @@ const INTERNAL_V4: readonly [string, number, string][] = [
 const INTERNAL_V6: readonly [string, number, string][] = [
   ['::', 128, 'the unspecified address'],
   ['::1', 128, 'a loopback address'],
+  ['::', 96, 'an IPv4-compatible address (it may reach the IPv4 address inside)'],
+  ['100::', 64, 'a discard-only address'],
+  ['2001::', 32, 'a Teredo address (it may reach the IPv4 address inside)'],
+  ['2002::', 16, 'a 6to4 address (it may reach the IPv4 address inside)'],
+  ['64:ff9b:1::', 48, 'a local-use NAT64 address'],
   ['fc00::', 7, 'a unique-local (private) address'],
   ['fe80::', 10, 'a link-local address'],
   ['fec0::', 10, 'a site-local address'],

@@ -84,6 +84,27 @@ export class AuditKeyring implements KyselyPlugin {
     return this.#keys[this.#keys.length - 1]!;
   }
 
+  /**
+   * Whether these keys may sign an unkeyed chain (the chain of a store from before keys, done
+   * once by migration 0030). A key file that has done so is sealed by a line of its own (outside
+   * the database), so that a database whose migration record and key column were stripped
+   * cannot get a forged unkeyed chain signed with a real key. Keys from `LENS_AUDIT_KEY` sign an
+   * unkeyed chain only with `LENS_AUDIT_SIGN_LEGACY=1`, set for the one upgrade; keys made in
+   * memory for one process always may (nothing outlives them).
+   */
+  maySignUnkeyedChain(env: NodeJS.ProcessEnv = process.env): boolean {
+    if (this.source === 'memory') return true;
+    if (this.file === undefined) return env.LENS_AUDIT_SIGN_LEGACY === '1';
+    return !readFileSync(this.file, 'utf8').split('\n').includes(SEALED);
+  }
+
+  /** Records in the key file that it has signed (or found no) unkeyed chain: see `maySignUnkeyedChain`. */
+  seal(): void {
+    if (this.file === undefined) return;
+    if (readFileSync(this.file, 'utf8').split('\n').includes(SEALED)) return;
+    appendFileSync(this.file, `${SEALED}\n`, { mode: 0o600 });
+  }
+
   /** The key with this id, if the ring holds it. */
   find(id: string): AuditKey | undefined {
     return this.#keys.find((k) => k.id === id);
@@ -115,6 +136,9 @@ export class AuditKeyring implements KyselyPlugin {
     return args.result;
   }
 }
+
+/** The key file's line saying it has signed a store's chain from before keys. */
+const SEALED = '# sealed: an unkeyed chain was signed or found empty; it is never signed again';
 
 /**
  * The audit keys of a store: `LENS_AUDIT_KEY` when set (the keys themselves), else the key

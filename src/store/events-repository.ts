@@ -523,7 +523,29 @@ export async function listEvents(
     if (q.limit !== undefined) query = query.limit(q.limit);
     return query.execute();
   });
-  return rows.map((r) => withoutHiddenReporter(rowToEvent(r), p, 'read'));
+  return withoutHiddenLinks(
+    db,
+    p,
+    rows.map((r) => withoutHiddenReporter(rowToEvent(r), p, 'read')),
+  );
+}
+
+/**
+ * Drops each event's `relatesTo` where it names an event `p` may not see (for `purpose`), as
+ * for a report's duplicates: a link never reveals that another organisation's report exists.
+ */
+async function withoutHiddenLinks<T extends StoredEvent>(
+  db: Db,
+  p: Principal,
+  events: T[],
+  purpose: Purpose = 'read',
+): Promise<T[]> {
+  const linked = events.flatMap((e) => (e.relatesTo === undefined ? [] : [e.relatesTo]));
+  if (linked.length === 0) return events;
+  const seen = await visibleKeys(db, p, linked, purpose);
+  for (const e of events)
+    if (e.relatesTo !== undefined && !seen.has(e.relatesTo)) delete e.relatesTo;
+  return events;
 }
 
 /** What duplicate detection reads of a stored event (`DuplicateCandidate`), and its owner. */
@@ -675,8 +697,12 @@ export async function eventsByKey(
         )
         .execute(),
     );
-    for (const r of rows)
-      out.set(`${r.source}:${r.source_id}`, withoutHiddenReporter(rowToEvent(r), p, 'read'));
+    const events = await withoutHiddenLinks(
+      db,
+      p,
+      rows.map((r) => withoutHiddenReporter(rowToEvent(r), p, 'read')),
+    );
+    for (const e of events) out.set(`${e.source}:${e.sourceId}`, e);
   }
   return out;
 }
@@ -1041,8 +1067,14 @@ export async function listFieldReports(
     ],
     purpose,
   );
+  const events = await withoutHiddenLinks(
+    db,
+    p,
+    rows.map((r) => withoutHiddenReporter(rowToEvent(r), p, purpose)),
+    purpose,
+  );
   return rows.map((r, i) => {
-    const event = withoutHiddenReporter(rowToEvent(r), p, purpose);
+    const event = events[i]!;
     return {
       event,
       state: r.state as ReviewState,

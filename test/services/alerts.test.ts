@@ -242,6 +242,19 @@ onEveryStore('webhooks', (target) => {
         /refused: .* is (a loopback|a private|a link-local|a unique-local|a "this network")/,
         url,
       );
+    // Forms of IPv6 that carry an IPv4 address another host may route: IPv4-compatible,
+    // 6to4, Teredo.
+    for (const url of [
+      'http://[::127.0.0.1]:9/hook',
+      'http://[2002:7f00:1::]:9/hook',
+      'http://[2001:0:7f00:1::]:9/hook',
+    ])
+      await assert.rejects(
+        subscribe(store, { url, secret: 'a-long-shared-secret', now: NOW, trust: NONE }),
+        /refused: .* is an? (IPv4-compatible|6to4|Teredo) address/,
+        url,
+      );
+    assert.equal(refusal('2606:4700::1111', NONE), null, 'a public IPv6 address is fine');
     assert.equal(refusal('8.8.8.8', NONE), null, 'a public address is fine');
     assert.equal(refusal('127.0.0.1', LOCAL), null, 'a trusted one too');
     assert.match(String(refusal('127.0.0.2', LOCAL)), /loopback/, 'trust names addresses');

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { after, beforeEach, it } from 'node:test';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Migration } from 'kysely';
 import { recordAudit, rotateAuditKey, verifyAudit } from '../../src/services/audit.js';
 import { openStore } from '../../src/services/context.js';
@@ -267,6 +267,57 @@ onEveryStore('audit chain keyed with a secret outside the database', (target) =>
     // Once keyed, an entry rewritten with the old hash no longer passes.
     await rewrite(store, 3, unkeyedEntryHash);
     assert.equal((await verifyAudit(store, SYSTEM)).broken?.seq, 3);
+    await store.close();
+  });
+
+  it('never signs a forged unkeyed chain with a key that has signed before (migration record and key column stripped)', async () => {
+    await recordAudit(store, {
+      actor: SYSTEM,
+      action: 'grant',
+      itemType: 'user',
+      itemId: 'mona',
+      detail: { role: 'admin' },
+      at: NOW,
+    });
+    // Someone with write access to the database but not the key: the entry rewritten, the
+    // whole chain recomputed with the old unkeyed hash, the key column dropped and the record
+    // of migration 0030 removed, so that opening the store runs it again.
+    let prevHash = GENESIS_HASH;
+    for (const e of await chain(store)) {
+      const forged = {
+        ...e,
+        detailJson: e.itemId === 'mona' ? canonicalJson({ role: 'viewer' }) : e.detailJson,
+        prevHash,
+      };
+      prevHash = unkeyedEntryHash(forged);
+      await store.db
+        .updateTable('audit_log')
+        .set({ detail: forged.detailJson, prev_hash: forged.prevHash, hash: prevHash })
+        .where('seq', '=', e.seq)
+        .execute();
+    }
+    await store.db.schema.alterTable('audit_log').dropColumn('key_id').execute();
+    const migrations = store.pgSchema
+      ? sql`delete from ${sql.table(`${store.pgSchema}.kysely_migration`)} where name = '0030-audit-keys'`
+      : sql`delete from kysely_migration where name = '0030-audit-keys'`;
+    await migrations.execute(store.db);
+    const { location, pgSchema, auditKeys } = store;
+    await store.close();
+    const url = target.name === 'sqlite' ? location : process.env.LENS_TEST_DATABASE_URL!;
+    store = await openStore(url, pgSchema, { auditKeyFile: auditKeys.file });
+    const r = await verifyAudit(store, SYSTEM);
+    assert.equal(r.ok, false);
+    assert.equal(r.broken?.seq, 1);
+    assert.equal(
+      (
+        await store.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('action', '=', 'rekey')
+          .execute()
+      ).length,
+      0,
+    );
     await store.close();
   });
 

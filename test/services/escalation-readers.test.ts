@@ -262,5 +262,35 @@ onEveryStore('escalation status per reader', (target) => {
       (x) => x.event.key === key,
     );
     assert.deepEqual([exported!.duplicateOf, exported!.candidates], [null, []], 'never in exports');
+    // A GREEN report of the partner that links to the AMBER report it may see: the link is
+    // shown to those who may see the AMBER report, never to another organisation's reader.
+    const linked = await submitReport(
+      store,
+      analyst('ngo-a'),
+      registry,
+      monitor,
+      {
+        country: 'caf',
+        date: '2024-02-11',
+        category: 'violence.against-civilians.attack',
+        place: { name: 'Ndele', latitude: 8.41, longitude: 20.65 },
+        perpetrators: ['Unknown gunmen:unknown'],
+        targets: ['Herders:civilians'],
+        deaths: { best: 1 },
+        reportedBy: 'partner desk',
+        sharing: 'GREEN',
+        relatesTo: key,
+      },
+      { now: NOW },
+    );
+    const linkSeenBy = async (p: Principal) => {
+      const [r] = (await reports(store, p, { countryId: 'caf' })).filter(
+        (x) => x.event.key === linked.report.event.key,
+      );
+      return r?.event.relatesTo ?? null;
+    };
+    assert.equal(await linkSeenBy(analyst('ngo-a')), key);
+    assert.equal(await linkSeenBy(analyst('un-b')), key);
+    assert.equal(await linkSeenBy(analyst('unrelated-c')), null, 'no name of an unseen report');
   });
 });

@@ -19,12 +19,18 @@ const PAGE = 2000;
  * ones after it keep their old hash and no key, so `lens audit verify` still reports the break
  * where it was. When the whole old chain was intact, an entry `rekey` of the `audit-trail`
  * records how many entries were signed and the head the chain had before, so a head noted
- * earlier can still be checked with `--expect-head`.
+ * earlier can still be checked with `--expect-head`. This happens once per key file: the
+ * file is sealed, and a store that runs this migration again with it (its migration record and
+ * key column stripped, say) keeps an unkeyed chain, which `verify` reports.
  */
 export async function up(untyped: Kysely<unknown>): Promise<void> {
   await untyped.schema.alterTable('audit_log').addColumn('key_id', 'text').execute();
   const db = untyped as unknown as Kysely<Schema>;
-  const key = auditKeyringOf(db).current;
+  const keyring = auditKeyringOf(db);
+  // Keys that have already signed a chain never sign an unkeyed one: the entries stay unkeyed
+  // and `lens audit verify` reports them (see `maySignUnkeyedChain`).
+  if (!keyring.maySignUnkeyedChain()) return;
+  const key = keyring.current;
   let expectedSeq = 1;
   let oldPrev = GENESIS_HASH;
   let newPrev = GENESIS_HASH;
@@ -66,6 +72,7 @@ export async function up(untyped: Kysely<unknown>): Promise<void> {
     }
   }
   const signed = expectedSeq - 1;
+  keyring.seal();
   if (!intact || signed === 0) return;
   const record = {
     seq: expectedSeq,
